@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the native stack needs, only when one is missing.
+# Service start-up by the package scripts is suppressed: the stack runs its own private instances.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+packages=(
+  postgresql-15 nginx supervisor curl
+  # librdkafka, bundled in @confluentinc/kafka-javascript, links against these.
+  build-essential python3 libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  step "system packages present"
+  exit 0
+fi
+
+step "installing system packages: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+  "${sudo_cmd[@]}" chmod +x "$policy"
+  created_policy=1
+fi
+cleanup() { [ "$created_policy" -eq 1 ] && "${sudo_cmd[@]}" rm -f "$policy"; }
+trap cleanup EXIT
+
+# Debian would otherwise create and start a system cluster on 5432, the port the stack uses.
+if [ ! -e /etc/postgresql-common/createcluster.conf ] || ! grep -q '^create_main_cluster' /etc/postgresql-common/createcluster.conf; then
+  "${sudo_cmd[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = false' | "${sudo_cmd[@]}" tee /etc/postgresql-common/createcluster.d/outbox-stack.conf >/dev/null
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+step "system packages installed"

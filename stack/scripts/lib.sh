@@ -1,0 +1,61 @@
+# Shared helpers for the stack scripts; sourced, never run.
+step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+warn() { printf '\033[1;33m!!\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
+
+# wait_for DESCRIPTION TIMEOUT_SECONDS COMMAND...: polls COMMAND every second until it succeeds.
+wait_for() {
+  local what=$1 timeout=$2; shift 2
+  local waited=0
+  until "$@" >/dev/null 2>&1; do
+    waited=$((waited + 1))
+    [ "$waited" -ge "$timeout" ] && die "timed out after ${timeout}s waiting for $what"
+    sleep 1
+  done
+  step "$what ready (${waited}s)"
+}
+
+# Paths every script agrees on. RUN_DIR holds all state; deleting it resets the stack.
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STACK_DIR="$REPO_DIR/stack"
+: "${RUN_DIR:=$REPO_DIR/.run}"
+export REPO_DIR STACK_DIR RUN_DIR
+
+# The OS user the Postgres server runs as: Postgres refuses to run as root.
+pg_os_user() { if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi; }
+
+# env_vars_of FILE: the "${NAME}" list envsubst should replace (only ours, never nginx's $vars).
+env_vars_of() {
+  { grep -oE '^: "\$\{[A-Z_]+' "$1" | sed 's/^: "\${//'; echo REPO_DIR; echo STACK_DIR; echo RUN_DIR; } \
+    | sed 's/.*/${&}/' | tr '\n' ' '
+}
+
+# render TEMPLATE OUTPUT: fills in the stack's variables.
+render() {
+  mkdir -p "$(dirname "$2")"
+  envsubst "$(env_vars_of "$STACK_DIR/defaults.env")" < "$1" > "$2"
+}
+
+# pg_admin ARGS...: psql as the cluster's superuser through the private socket.
+pg_admin() {
+  psql -X -q -v ON_ERROR_STOP=1 -h "$RUN_DIR/pgsocket" -p "$PG_PORT" -U "$PG_SUPERUSER" "$@"
+}
+
+supervisor_conf() { echo "$RUN_DIR/conf/supervisord.conf"; }
+sv() { supervisorctl -c "$(supervisor_conf)" "$@"; }
+supervisor_running() { [ -S "$RUN_DIR/supervisor.sock" ] && sv pid >/dev/null 2>&1; }
+
+# sv_start NAME: starts one supervised program unless it already runs.
+sv_start() {
+  if sv status "$1" 2>/dev/null | grep -q RUNNING; then return 0; fi
+  sv start "$1" >/dev/null || { tail -n 40 "$RUN_DIR/logs/$1.log" >&2 || true; die "$1 failed to start (log: $RUN_DIR/logs/$1.log)"; }
+}
+
+# http_ok URL: true when the URL answers 2xx.
+http_ok() { curl -sf -o /dev/null --max-time 2 "$1"; }
+
+# java_class CLASS ARGS...: runs a Kafka tool from the staged libs.
+kafka_tool() {
+  java -Xmx256m -Dlog4j2.configurationFile="$STACK_DIR/kafka/log4j2-tools.properties" \
+    -cp "$RUN_DIR/jvm/libs/*" "$@"
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Renders every config of the native stack from its template into .run/conf.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$STACK_DIR/defaults.env"
+
+conf="$RUN_DIR/conf"
+mkdir -p "$conf"
+PG_OS_USER=$(pg_os_user)
+export PG_OS_USER
+
+render "$STACK_DIR/postgres/postgresql.conf" "$conf/postgresql.conf"
+render "$STACK_DIR/kafka/server.properties" "$conf/server.properties"
+render "$STACK_DIR/connect/worker.properties" "$conf/worker.properties"
+
+# One supervisor program and one upstream server per service-a instance.
+envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${PG_OS_USER}" \
+  < "$STACK_DIR/supervisor/supervisord.conf" > "$conf/supervisord.conf"
+upstream=""
+for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
+  INSTANCE=$i INSTANCE_GRPC_PORT=$((SERVICE_A_BASE_PORT + i)) INSTANCE_METRICS_PORT=$((SERVICE_A_METRICS_BASE_PORT + i)) \
+    envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_GRPC_PORT} \${INSTANCE_METRICS_PORT}" \
+    < "$STACK_DIR/supervisor/service-a.conf" >> "$conf/supervisord.conf"
+  upstream+="    server $STACK_HOST:$((SERVICE_A_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
+done
+SERVICE_A_UPSTREAM_SERVERS=$upstream envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${SERVICE_A_UPSTREAM_SERVERS}" \
+  < "$REPO_DIR/nginx/nginx.conf" > "$conf/nginx.conf"
+step "configs rendered into $conf"

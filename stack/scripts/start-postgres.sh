@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Creates the private Postgres cluster once, starts it, and applies roles, databases and the outbox.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$STACK_DIR/defaults.env"
+
+pg_user=$(pg_os_user)
+as_pg_user() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$pg_user" -- "$@"; else "$@"; fi; }
+
+if [ ! -f "$RUN_DIR/pgdata/PG_VERSION" ]; then
+  step "creating the Postgres cluster in $RUN_DIR/pgdata"
+  mkdir -p "$RUN_DIR/pgdata"
+  chown "$pg_user" "$RUN_DIR/pgdata"
+  as_pg_user /usr/lib/postgresql/15/bin/initdb -D "$RUN_DIR/pgdata" -U "$PG_SUPERUSER" \
+    --auth-local=peer --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+fi
+mkdir -p "$RUN_DIR/pgsocket"
+chown "$pg_user" "$RUN_DIR/pgsocket"
+chmod 0700 "$RUN_DIR/pgsocket"
+
+sv_start postgres
+wait_for "Postgres on :$PG_PORT" 60 /usr/lib/postgresql/15/bin/pg_isready -q -h "$RUN_DIR/pgsocket" -p "$PG_PORT"
+
+pg_admin -d postgres -f "$STACK_DIR/postgres/bootstrap.sql" \
+  -v calculator_db="$PG_CALCULATOR_DB" -v results_db="$PG_RESULTS_DB" -v registry_db="$PG_REGISTRY_DB" \
+  -v service_a_user="$SERVICE_A_DB_USER" -v service_a_password="$SERVICE_A_DB_PASSWORD" \
+  -v service_b_user="$SERVICE_B_DB_USER" -v service_b_password="$SERVICE_B_DB_PASSWORD" \
+  -v debezium_user="$DEBEZIUM_DB_USER" -v debezium_password="$DEBEZIUM_DB_PASSWORD" \
+  -v registry_user="$REGISTRY_DB_USER" -v registry_password="$REGISTRY_DB_PASSWORD" \
+  -v publication="$PUBLICATION_NAME"
+step "Postgres roles, databases and outbox in place"
