@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+const configSchema = z.object({
+  INSTANCE_ID: z.string().min(1).default('service-a'),
+  GRPC_HOST: z.string().min(1).default('127.0.0.1'),
+  GRPC_PORT: z.coerce.number().int().min(1).max(65535).default(50061),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9461),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** How long a call may wait for a database connection before it is answered UNAVAILABLE. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  SCHEMA_REGISTRY_URL: z.url(),
+  USER_EVENTS_TOPIC: z.string().min(1).default('user-events'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Parses the environment once at start; a bad value stops the process with every problem named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const configSchema = z.object({
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((value) => value.split(',').map((broker) => broker.trim())),
+  KAFKA_TOPIC: z.string().min(1).default('user-events'),
+  KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).optional(),
+  KAFKA_GROUP_ID: z.string().min(1).default('service-b'),
+  /** Events handed to one eachBatch call, hence applied in one database transaction. */
+  KAFKA_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  SCHEMA_REGISTRY_URL: z.url(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema> & { KAFKA_DEAD_LETTER_TOPIC: string }>;
+
+/** Parses the environment once at start; a bad value stops the process with every problem named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  const data = parsed.data;
+  return Object.freeze({ ...data, KAFKA_DEAD_LETTER_TOPIC: data.KAFKA_DEAD_LETTER_TOPIC ?? `${data.KAFKA_TOPIC}.dlq` });
+}

@@ -1,0 +1,73 @@
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import closeWithGrace from 'close-with-grace';
+import { loadConfig } from './config.js';
+import { createCalculationStore } from './db/calculation-store.js';
+import { migrate } from './db/migrate.js';
+import { createPool } from './db/pool.js';
+import { createEventDecoder } from './events/event-decoder.js';
+import { createDeadLetterPublisher } from './kafka/dead-letter-publisher.js';
+import { createEventConsumer } from './kafka/event-consumer.js';
+import { kafkaLogger } from './kafka/kafka-logger.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { retryUntilDone } from './retry-until-done.js';
+import { createHttpServer } from './transport/http-server.js';
+
+const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL);
+const metrics = createMetrics();
+const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger.child({ component: 'db' }));
+const store = createCalculationStore(pool);
+
+const kafka = new KafkaJS.Kafka({
+  kafkaJS: { brokers: config.KAFKA_BROKERS, clientId: 'service-b', logger: kafkaLogger(logger.child({ component: 'kafka' })) },
+});
+const producer = kafka.producer({ kafkaJS: { idempotent: true, acks: -1 } });
+const consumer = kafka.consumer({
+  kafkaJS: {
+    groupId: config.KAFKA_GROUP_ID,
+    fromBeginning: true,
+    // Offsets are committed by the consumer loop, after the database commit.
+    autoCommit: false,
+    partitionAssigners: [KafkaJS.PartitionAssigners.cooperativeSticky],
+  },
+  'js.consumer.max.batch.size': config.KAFKA_MAX_BATCH_SIZE,
+});
+
+let consuming = false;
+let databaseHealthy = true;
+const eventConsumer = createEventConsumer({
+  consumer,
+  topic: config.KAFKA_TOPIC,
+  decoder: createEventDecoder(config.SCHEMA_REGISTRY_URL),
+  store,
+  deadLetters: createDeadLetterPublisher(producer, config.KAFKA_DEAD_LETTER_TOPIC),
+  metrics,
+  logger: logger.child({ component: 'consumer' }),
+  onDatabaseHealth: (healthy) => {
+    databaseHealthy = healthy;
+  },
+});
+const http = createHttpServer({
+  store,
+  registry: metrics.registry,
+  isReady: () => consuming && databaseHealthy,
+  logger: logger.child({ component: 'http' }),
+});
+
+closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
+  if (err) logger.error({ err }, 'stopping after an unexpected error');
+  logger.info({ signal }, 'shutting down');
+  consuming = false;
+  await eventConsumer.close();
+  await producer.disconnect();
+  await http.close();
+  await pool.end();
+});
+
+await retryUntilDone(() => migrate(pool), logger.child({ component: 'db' }), 'migrate the database');
+await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+await producer.connect();
+await eventConsumer.start();
+consuming = true;
+logger.info({ port: config.HTTP_PORT, topic: config.KAFKA_TOPIC, group: config.KAFKA_GROUP_ID }, 'service-b ready');

@@ -1,0 +1,38 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+export type EventOutcome = 'applied' | 'duplicate' | 'dead_lettered';
+
+export interface Metrics {
+  registry: Registry;
+  eventsProcessed: Counter<'outcome'>;
+  batchApplyDuration: Histogram;
+  endToEndLag: Histogram;
+}
+
+/** The process' one metrics registry, with every metric service-b exports. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: 'service-b' });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    eventsProcessed: new Counter({
+      name: 'events_processed_total',
+      help: 'user-events records handled, by outcome (applied, duplicate, dead_lettered)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    batchApplyDuration: new Histogram({
+      name: 'event_batch_apply_seconds',
+      help: 'Time to apply one batch of events in one database transaction',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    endToEndLag: new Histogram({
+      name: 'event_end_to_end_lag_seconds',
+      help: 'Time from the event being written to the outbox to it being applied here',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+  };
+}
