@@ -1,13 +1,13 @@
 export {
+  SUM_CALCULATED_EVENT_TYPE,
+  type SumCalculated,
+  sumCalculatedAvroSchema,
+  valueSubjectFor,
+} from './events/sum-calculated.js';
+export {
   type CalculateSumRequest,
   type CalculateSumResponse,
   type CalculatorServiceClient,
   CalculatorServiceDefinition,
   type CalculatorServiceImplementation,
 } from './generated/calculator/v1/calculator.js';
-export {
-  SUM_CALCULATED_EVENT_TYPE,
-  type SumCalculated,
-  sumCalculatedAvroSchema,
-  valueSubjectFor,
-} from './events/sum-calculated.js';

@@ -55,7 +55,11 @@ closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
 });
 
 await opsServer.listen(config.GRPC_HOST, config.METRICS_PORT);
-const schemaId = await retryUntilDone(() => encoder.register(), logger.child({ component: 'registry' }), 'register event schema');
+const schemaId = await retryUntilDone(
+  () => encoder.register(),
+  logger.child({ component: 'registry' }),
+  'register event schema',
+);
 await retryUntilDone(() => pool.query('SELECT 1'), logger.child({ component: 'db' }), 'reach the database');
 await server.listen(`${config.GRPC_HOST}:${config.GRPC_PORT}`);
 ready = true;

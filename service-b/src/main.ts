@@ -20,7 +20,11 @@ const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger.c
 const store = createCalculationStore(pool);
 
 const kafka = new KafkaJS.Kafka({
-  kafkaJS: { brokers: config.KAFKA_BROKERS, clientId: 'service-b', logger: kafkaLogger(logger.child({ component: 'kafka' })) },
+  kafkaJS: {
+    brokers: config.KAFKA_BROKERS,
+    clientId: 'service-b',
+    logger: kafkaLogger(logger.child({ component: 'kafka' })),
+  },
 });
 const producer = kafka.producer({ kafkaJS: { idempotent: true, acks: -1 } });
 const consumer = kafka.consumer({

@@ -35,6 +35,7 @@ FROM unnest(ARRAY[:'calculator_db', :'results_db', :'registry_db']) AS d \gexec
 SELECT format('GRANT CONNECT ON DATABASE %I TO %I, %I', :'calculator_db', :'service_a_user', :'debezium_user') \gexec
 
 \connect :calculator_db
+SET client_min_messages = warning;
 SET ROLE outbox_owner;
 \ir ../../service-a/migrations/outbox.sql
 RESET ROLE;

@@ -55,7 +55,7 @@ cat <<TXT
   service-a /metrics /healthz /readyz             $(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf '%s ' "http://$STACK_HOST:$((SERVICE_A_METRICS_BASE_PORT + i))"; done)
   service-b HTTP API, /metrics                    http://$STACK_HOST:$SERVICE_B_PORT/v1
   PostgreSQL                                      $STACK_HOST:$PG_PORT (databases $PG_CALCULATOR_DB, $PG_RESULTS_DB, $PG_REGISTRY_DB)
-  Kafka (topic $USER_EVENTS_TOPIC)                $STACK_HOST:$KAFKA_PORT
+  Kafka (topic $USER_EVENTS_TOPIC)                       $STACK_HOST:$KAFKA_PORT
   Kafka Connect REST                              http://$STACK_HOST:$CONNECT_PORT/connectors/$CONNECTOR_NAME/status
   Apicurio Registry (Confluent API)               http://$STACK_HOST:$REGISTRY_PORT/apis/ccompat/v7
   logs                                            $RUN_DIR/logs/

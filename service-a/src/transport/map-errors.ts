@@ -1,5 +1,5 @@
 import { isAbortError } from 'abort-controller-x';
-import { type CallContext, type ServerMiddleware, ServerError, Status } from 'nice-grpc';
+import { type CallContext, ServerError, type ServerMiddleware, Status } from 'nice-grpc';
 import type { Logger } from 'pino';
 import { CalculatorError } from '../errors.js';
 

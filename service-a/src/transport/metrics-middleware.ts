@@ -1,4 +1,4 @@
-import { type CallContext, type ServerMiddleware, ServerError, Status } from 'nice-grpc';
+import { type CallContext, ServerError, type ServerMiddleware, Status } from 'nice-grpc';
 import type { Metrics } from '../observability/metrics.js';
 
 /** Counts and times every call by method and status code (bounded label values). */

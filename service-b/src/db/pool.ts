@@ -1,5 +1,5 @@
-import type { Logger } from 'pino';
 import pg from 'pg';
+import type { Logger } from 'pino';
 
 /** The connection pool; an idle connection dropped by a Postgres restart is logged, never fatal. */
 export function createPool(connectionString: string, max: number, logger: Logger): pg.Pool {

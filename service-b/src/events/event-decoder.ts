@@ -29,7 +29,9 @@ export function createEventDecoder(registryUrl: string): EventDecoder {
         await registry.getSchema(schemaId);
       } catch (error) {
         if (httpStatusOf(error) === 404) {
-          throw new PoisonEventError('unknown-schema', `schema id ${schemaId} is not in the registry`, { cause: error });
+          throw new PoisonEventError('unknown-schema', `schema id ${schemaId} is not in the registry`, {
+            cause: error,
+          });
         }
         throw error;
       }

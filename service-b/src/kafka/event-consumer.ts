@@ -63,21 +63,33 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       } catch (error) {
         if (!(error instanceof PoisonEventError)) throw error;
         logger.warn({ partition: batch.partition, offset: message.offset, reason: error.reason }, error.message);
-        poison.push({ error, partition: batch.partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {} });
+        poison.push({
+          error,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: message.headers ?? {},
+        });
       }
     }
     await deadLetters.publish(topic, poison);
     const applied = await applyWithRetry(deliveries, isRunning);
 
     // Offsets only after the database commit: the next offset to read is the last one + 1.
-    await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }]);
+    await consumer.commitOffsets([
+      { topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() },
+    ]);
 
     const now = Date.now();
     for (const event of applied) metrics.endToEndLag.observe((now - event.createdAt) / 1000);
     metrics.eventsProcessed.inc({ outcome: 'applied' }, applied.length);
     metrics.eventsProcessed.inc({ outcome: 'duplicate' }, deliveries.length - applied.length);
     metrics.eventsProcessed.inc({ outcome: 'dead_lettered' }, poison.length);
-    logger.debug({ partition: batch.partition, applied: applied.length, received: batch.messages.length }, 'batch done');
+    logger.debug(
+      { partition: batch.partition, applied: applied.length, received: batch.messages.length },
+      'batch done',
+    );
   }
 
   return {

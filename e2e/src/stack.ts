@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { type CalculatorServiceClient, CalculatorServiceDefinition } from '@calculator/proto';
+import { createChannel, createClient } from 'nice-grpc';
+
+// The stack's addresses; `make test` exports them from stack/defaults.env, the fallbacks are its defaults.
+const env = process.env;
+const host = env.STACK_HOST ?? '127.0.0.1';
+export const stack = {
+  grpcAddress: `${host}:${env.NGINX_GRPC_PORT ?? '50051'}`,
+  serviceBUrl: `http://${host}:${env.SERVICE_B_PORT ?? '3000'}`,
+  kafkaBrokers: [`${host}:${env.KAFKA_PORT ?? '9092'}`],
+  topic: env.USER_EVENTS_TOPIC ?? 'user-events',
+  supervisorConf: resolve(env.RUN_DIR ?? resolve(import.meta.dirname, '../../.run'), 'conf/supervisord.conf'),
+};
+
+export function calculatorClient(): { client: CalculatorServiceClient; close: () => void } {
+  const channel = createChannel(stack.grpcAddress);
+  return { client: createClient(CalculatorServiceDefinition, channel), close: () => channel.close() };
+}
+
+/** GET a service-b path: the status and the parsed JSON body. */
+export async function getServiceB<T = unknown>(path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${stack.serviceBUrl}${path}`);
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Acts on one supervised process of the native stack: `supervisorctl start|stop|restart NAME`. */
+export async function supervisorctl(action: 'start' | 'stop' | 'restart', name: string): Promise<void> {
+  await execFileAsync('supervisorctl', ['-c', stack.supervisorConf, action, name]);
+}
+
+/** A user id no earlier run has used, so each test starts from an empty summary. */
+export function freshUserId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The value of a counter sample in service-b's /metrics, 0 when absent. */
+export async function serviceBCounter(name: string, labels: string): Promise<number> {
+  const text = await (await fetch(`${stack.serviceBUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
