@@ -6,24 +6,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../stack/scripts/lib.sh"
 source "$here/../stack/defaults.env"
 
-connect="http://${STACK_HOST}:${CONNECT_PORT}"
-config=$(envsubst "$(env_vars_of "$here/../stack/defaults.env")" < "$here/outbox-connector.json")
+config="$RUN_DIR/conf/outbox-connector.json"
+render "$here/outbox-connector.json" "$config"
 
 step "registering connector ${CONNECTOR_NAME}"
-code=$(curl -sS -o /tmp/connector-put.$$ -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
-  --data "$config" "$connect/connectors/${CONNECTOR_NAME}/config")
-body=$(cat /tmp/connector-put.$$); rm -f /tmp/connector-put.$$
+response=$(mktemp)
+code=$(curl -sS -o "$response" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
+  --data @"$config" "http://${STACK_HOST}:${CONNECT_PORT}/connectors/${CONNECTOR_NAME}/config")
+body=$(cat "$response"); rm -f "$response"
 case "$code" in
   200|201) ;;
   *) die "Connect refused the connector config (HTTP $code): $body" ;;
 esac
 
-connector_running() {
-  curl -sf "$connect/connectors/${CONNECTOR_NAME}/status" \
-    | grep -q '"connector":{"state":"RUNNING"' || return 1
-  curl -sf "$connect/connectors/${CONNECTOR_NAME}/status" \
-    | grep -qE '"tasks":\[\{"id":0,"state":"RUNNING"'
-}
+connector_running() { [ "$(connector_states)" = "RUNNING RUNNING" ]; }
 wait_for "connector ${CONNECTOR_NAME} RUNNING" 120 connector_running
 
 slot_active() {

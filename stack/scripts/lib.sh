@@ -3,15 +3,24 @@ step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 warn() { printf '\033[1;33m!!\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
 
-# wait_for DESCRIPTION TIMEOUT_SECONDS COMMAND...: polls COMMAND every second until it succeeds.
-wait_for() {
-  local what=$1 timeout=$2; shift 2
+# poll_until TIMEOUT_SECONDS COMMAND...: runs COMMAND every second until it succeeds; prints the
+# seconds waited, fails after the timeout.
+poll_until() {
+  local timeout=$1; shift
   local waited=0
   until "$@" >/dev/null 2>&1; do
     waited=$((waited + 1))
-    [ "$waited" -ge "$timeout" ] && die "timed out after ${timeout}s waiting for $what"
+    [ "$waited" -ge "$timeout" ] && return 1
     sleep 1
   done
+  echo "$waited"
+}
+
+# wait_for DESCRIPTION TIMEOUT_SECONDS COMMAND...: poll_until, or stop the script with a clear message.
+wait_for() {
+  local what=$1 timeout=$2; shift 2
+  local waited
+  waited=$(poll_until "$timeout" "$@") || die "timed out after ${timeout}s waiting for $what"
   step "$what ready (${waited}s)"
 }
 
@@ -58,4 +67,10 @@ http_ok() { curl -sf -o /dev/null --max-time 2 "$1"; }
 kafka_tool() {
   java -Xmx256m -Dlog4j2.configurationFile="$STACK_DIR/kafka/log4j2-tools.properties" \
     -cp "$RUN_DIR/jvm/libs/*" "$@"
+}
+
+# connector_states: "<connector state> <task states...>" of the outbox connector, or nothing.
+connector_states() {
+  curl -sf --max-time 2 "http://$STACK_HOST:$CONNECT_PORT/connectors/$CONNECTOR_NAME/status" \
+    | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const j=JSON.parse(s);console.log([j.connector.state,...j.tasks.map((t)=>t.state)].join(" "))})'
 }
