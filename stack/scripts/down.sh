@@ -17,11 +17,13 @@ step "stopping nginx and service-a (no new writes)"
 sv stop nginx $(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf 'service-a-%s ' "$i"; done) >/dev/null || true
 
 if running postgres && running connect; then
+  # Every outbox row is in the WAL before this position; once the slot has confirmed it, Debezium
+  # has published them all. (Heartbeats move the confirmed position on while nothing is written.)
+  target=$(pg_admin -d "$PG_CALCULATOR_DB" -Atc "SELECT pg_current_wal_lsn()")
   slot_caught_up() {
-    [ "$(pg_admin -d "$PG_CALCULATOR_DB" -Atc "SELECT coalesce(bool_and(confirmed_flush_lsn >= pg_current_wal_insert_lsn()), true)
+    [ "$(pg_admin -d "$PG_CALCULATOR_DB" -Atc "SELECT coalesce(bool_and(confirmed_flush_lsn >= '$target'), true)
       FROM pg_replication_slots WHERE slot_name = '${REPLICATION_SLOT}'")" = t ]
   }
-  # A heartbeat is WAL too; the slot confirms up to it within a few seconds once Debezium is idle.
   if poll_until 30 slot_caught_up >/dev/null; then
     step "Debezium caught up with the WAL"
   else
