@@ -10,6 +10,9 @@ const env = process.env;
 const host = env.STACK_HOST ?? '127.0.0.1';
 export const stack = {
   grpcAddress: `${host}:${env.NGINX_GRPC_PORT ?? '50051'}`,
+  httpApiUrl: `http://${host}:${env.NGINX_HTTP_PORT ?? '8080'}`,
+  /** A single service-a instance, bypassing nginx (instances are numbered from 1). */
+  serviceAAddress: (instance: number) => `${host}:${Number(env.SERVICE_A_BASE_PORT ?? '50060') + instance}`,
   serviceBUrl: `http://${host}:${env.SERVICE_B_PORT ?? '3000'}`,
   kafkaBrokers: [`${host}:${env.KAFKA_PORT ?? '9092'}`],
   topic: env.USER_EVENTS_TOPIC ?? 'user-events',
@@ -41,9 +44,9 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 
 const execFileAsync = promisify(execFile);
 
-/** Acts on one supervised process of the native stack: `supervisorctl start|stop|restart NAME`. */
-export async function supervisorctl(action: 'start' | 'stop' | 'restart', name: string): Promise<void> {
-  await execFileAsync('supervisorctl', ['-c', stack.supervisorConf, action, name]);
+/** Acts on one supervised process of the native stack, e.g. `supervisorctl('signal', 'KILL', 'service-a-2')`. */
+export async function supervisorctl(...args: string[]): Promise<void> {
+  await execFileAsync('supervisorctl', ['-c', stack.supervisorConf, ...args]);
 }
 
 /** A user id no earlier run has used, so each test starts from an empty summary. */

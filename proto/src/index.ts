@@ -1,3 +1,4 @@
+export { calculatorDescriptorSet } from './descriptor-set.js';
 export {
   SUM_CALCULATED_EVENT_TYPE,
   type SumCalculated,
@@ -7,6 +8,8 @@ export {
 export {
   type CalculateSumRequest,
   type CalculateSumResponse,
+  type CalculateSumsRequest,
+  type CalculateSumsResponse,
   type CalculatorServiceClient,
   CalculatorServiceDefinition,
   type CalculatorServiceImplementation,

@@ -10,6 +10,34 @@ CREATE TABLE IF NOT EXISTS outbox (
   created_at    timestamptz NOT NULL DEFAULT now()
 );
 
+-- Insert-then-delete: every inserted row is deleted again in the same transaction, so the table
+-- stays empty while the WAL (which Debezium reads) still carries each insert. The publication
+-- publishes inserts only, so the deletes never reach Kafka. The function runs as the table's
+-- owner, which keeps service-a's own privilege at INSERT.
+CREATE OR REPLACE FUNCTION outbox_discard_published() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+  DELETE FROM outbox WHERE id IN (SELECT id FROM inserted_rows);
+  RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION outbox_discard_published() FROM PUBLIC;
+CREATE OR REPLACE TRIGGER outbox_discard_published
+  AFTER INSERT ON outbox REFERENCING NEW TABLE AS inserted_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION outbox_discard_published();
+
+-- Idempotency: the answer to each call that carried a request_id. A retry with the same
+-- (user_id, request_id) gets the same sum and event id and writes no second event. Rows older
+-- than the idempotency window are pruned by service-a, which bounds the table.
+CREATE TABLE IF NOT EXISTS request_keys (
+  user_id    text             NOT NULL,
+  request_id text             NOT NULL,
+  event_id   uuid             NOT NULL,
+  sum        double precision NOT NULL,
+  created_at timestamptz      NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_id, request_id)
+);
+CREATE INDEX IF NOT EXISTS request_keys_by_age ON request_keys (created_at);
+
 -- Debezium streams exactly this table; created here so its role needs no ownership.
 SELECT 'CREATE PUBLICATION ' || quote_ident(:'publication') || ' FOR TABLE outbox WITH (publish = ''insert'')'
 WHERE NOT EXISTS (SELECT FROM pg_publication WHERE pubname = :'publication') \gexec

@@ -4,12 +4,21 @@ const configSchema = z.object({
   INSTANCE_ID: z.string().min(1).default('service-a'),
   GRPC_HOST: z.string().min(1).default('127.0.0.1'),
   GRPC_PORT: z.coerce.number().int().min(1).max(65535).default(50061),
-  METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9461),
+  HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(9461),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** How long a call may wait for a database connection before it is answered UNAVAILABLE. */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** Group commit: events waiting beyond this are refused with RESOURCE_EXHAUSTED. */
+  OUTBOX_MAX_QUEUED_ROWS: z.coerce.number().int().min(1).default(20_000),
+  OUTBOX_MAX_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** Group commits in flight at once; each holds one pool connection. */
+  OUTBOX_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(3),
+  /** How long a retry with the same request_id returns the first answer (the idempotency window). */
+  IDEMPOTENCY_WINDOW_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  /** Largest gRPC message or HTTP body accepted, in bytes. */
+  MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   SCHEMA_REGISTRY_URL: z.url(),
   USER_EVENTS_TOPIC: z.string().min(1).default('user-events'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

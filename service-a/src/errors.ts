@@ -1,7 +1,9 @@
-/** Every error service-a answers with, defined once; transport/map-errors.ts turns them into gRPC statuses. */
+/** Every error service-a answers with, defined once; transport/error-status.ts maps them to gRPC and HTTP. */
+export type CalculatorErrorCode = 'INVALID_ARGUMENT' | 'OVERLOADED' | 'OUTBOX_UNAVAILABLE';
+
 export class CalculatorError extends Error {
   constructor(
-    readonly code: 'INVALID_ARGUMENT' | 'OUTBOX_UNAVAILABLE',
+    readonly code: CalculatorErrorCode,
     message: string,
     options?: ErrorOptions,
   ) {
@@ -14,10 +16,18 @@ export class CalculatorError extends Error {
 export class InvalidArgumentError extends CalculatorError {
   constructor(
     readonly field: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super('INVALID_ARGUMENT', `${field}: ${reason}`);
     this.name = 'InvalidArgumentError';
+  }
+}
+
+/** The write queue is full: shed the call rather than grow memory; the client may retry later. */
+export class OverloadedError extends CalculatorError {
+  constructor(queued: number) {
+    super('OVERLOADED', `too many calls waiting to be recorded (${queued}); retry with backoff`);
+    this.name = 'OverloadedError';
   }
 }
 

@@ -42,8 +42,9 @@ RESET ROLE;
 
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO :"service_a_user", :"debezium_user";
--- service-a may only append events.
+-- service-a may only append events; it reads and prunes its own idempotency keys.
 REVOKE ALL ON outbox FROM :"service_a_user";
 GRANT INSERT ON outbox TO :"service_a_user";
+GRANT SELECT, INSERT, DELETE ON request_keys TO :"service_a_user";
 -- Debezium reads the table's shape and streams it through the publication created above.
 GRANT SELECT ON outbox TO :"debezium_user";

@@ -29,8 +29,15 @@ if running postgres && running connect; then
   else
     warn "Debezium is still behind the WAL after 30s; dropping the slot anyway"
   fi
-  step "removing connector ${CONNECTOR_NAME}"
-  curl -sf -o /dev/null -X DELETE "http://${STACK_HOST}:${CONNECT_PORT}/connectors/${CONNECTOR_NAME}" || true
+  # Stop, reset the stored source offsets, then delete: a connector registered again later must
+  # start from its new slot, not from an LSN the dropped slot no longer holds (Debezium refuses that).
+  step "removing connector ${CONNECTOR_NAME} and its stored offsets"
+  connector="http://${STACK_HOST}:${CONNECT_PORT}/connectors/${CONNECTOR_NAME}"
+  curl -sf -o /dev/null -X PUT "$connector/stop" || true
+  connector_stopped() { [ "$(connector_states)" = STOPPED ]; }
+  poll_until 30 connector_stopped >/dev/null || warn "connector did not report STOPPED"
+  curl -sf -o /dev/null -X DELETE "$connector/offsets" || warn "could not reset the connector's offsets"
+  curl -sf -o /dev/null -X DELETE "$connector" || true
   slot_released() {
     [ "$(pg_admin -d "$PG_CALCULATOR_DB" -Atc "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '${REPLICATION_SLOT}' AND active")" = 0 ]
   }

@@ -74,3 +74,24 @@ connector_states() {
   curl -sf --max-time 2 "http://$STACK_HOST:$CONNECT_PORT/connectors/$CONNECTOR_NAME/status" \
     | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const j=JSON.parse(s);console.log([j.connector.state,...j.tasks.map((t)=>t.state)].join(" "))})'
 }
+
+# changed_since_last_start NAME PATHS...: true when the files under PATHS differ from those NAME
+# was last started with (a fingerprint is kept in .run/fingerprints); records the new fingerprint.
+changed_since_last_start() {
+  local name=$1; shift
+  local file="$RUN_DIR/fingerprints/$name" now
+  now=$(find "$@" -type f -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40)
+  mkdir -p "$RUN_DIR/fingerprints"
+  [ "$(cat "$file" 2>/dev/null)" = "$now" ] && return 1
+  echo "$now" > "$file"
+}
+
+# sv_start_current NAME PATHS...: starts NAME, or restarts it when it runs code older than PATHS.
+sv_start_current() {
+  local name=$1; shift
+  if changed_since_last_start "$name" "$@" && sv status "$name" 2>/dev/null | grep -q RUNNING; then
+    step "$name runs an older build; restarting it"
+    sv restart "$name" >/dev/null
+  fi
+  sv_start "$name"
+}

@@ -17,12 +17,15 @@ render "$STACK_DIR/connect/worker.properties" "$conf/worker.properties"
 envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${PG_OS_USER}" \
   < "$STACK_DIR/supervisor/supervisord.conf" > "$conf/supervisord.conf"
 upstream=""
+http_upstream=""
 for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
-  INSTANCE=$i INSTANCE_GRPC_PORT=$((SERVICE_A_BASE_PORT + i)) INSTANCE_METRICS_PORT=$((SERVICE_A_METRICS_BASE_PORT + i)) \
-    envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_GRPC_PORT} \${INSTANCE_METRICS_PORT}" \
+  INSTANCE=$i INSTANCE_GRPC_PORT=$((SERVICE_A_BASE_PORT + i)) INSTANCE_HTTP_PORT=$((SERVICE_A_HTTP_BASE_PORT + i)) \
+    envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_GRPC_PORT} \${INSTANCE_HTTP_PORT}" \
     < "$STACK_DIR/supervisor/service-a.conf" >> "$conf/supervisord.conf"
   upstream+="    server $STACK_HOST:$((SERVICE_A_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
+  http_upstream+="    server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
 done
-SERVICE_A_UPSTREAM_SERVERS=$upstream envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${SERVICE_A_UPSTREAM_SERVERS}" \
+SERVICE_A_UPSTREAM_SERVERS=$upstream SERVICE_A_HTTP_UPSTREAM_SERVERS=$http_upstream \
+  envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${SERVICE_A_UPSTREAM_SERVERS} \${SERVICE_A_HTTP_UPSTREAM_SERVERS}" \
   < "$REPO_DIR/nginx/nginx.conf" > "$conf/nginx.conf"
 step "configs rendered into $conf"

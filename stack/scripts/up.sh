@@ -34,13 +34,15 @@ wait_for "Kafka Connect with Debezium on :$CONNECT_PORT" 180 connect_has_debeziu
 # The slot must exist before any service writes: rows committed earlier would never be published.
 "$REPO_DIR/connectors/register.sh"
 
-sv_start service-b
+sv_start_current service-b "$REPO_DIR/service-b/dist" "$REPO_DIR/service-b/migrations" "$REPO_DIR/proto/dist"
 wait_for "service-b on :$SERVICE_B_PORT" 60 http_ok "http://$STACK_HOST:$SERVICE_B_PORT/readyz"
-for i in $(seq 1 "$SERVICE_A_INSTANCES"); do sv_start "service-a-$i"; done
 for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
-  wait_for "service-a-$i on :$((SERVICE_A_BASE_PORT + i))" 60 http_ok "http://$STACK_HOST:$((SERVICE_A_METRICS_BASE_PORT + i))/readyz"
+  sv_start_current "service-a-$i" "$REPO_DIR/service-a/dist" "$REPO_DIR/proto/dist" "$REPO_DIR/proto/src/generated"
 done
-sv_start nginx
+for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
+  wait_for "service-a-$i on :$((SERVICE_A_BASE_PORT + i))" 60 http_ok "http://$STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i))/readyz"
+done
+sv_start_current nginx "$RUN_DIR/conf/nginx.conf"
 nginx_listening() { (exec 3<>"/dev/tcp/$STACK_HOST/$NGINX_GRPC_PORT") 2>/dev/null; }
 wait_for "nginx on :$NGINX_GRPC_PORT" 15 nginx_listening
 
@@ -51,8 +53,9 @@ step "stack up in $((SECONDS - started))s"
 cat <<TXT
 
   gRPC (nginx, calculator.v1.CalculatorService)  $STACK_HOST:$NGINX_GRPC_PORT
+  HTTP/JSON (nginx)                               http://$STACK_HOST:$NGINX_HTTP_PORT/v1/sum
   service-a instances (gRPC)                      $(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf '%s ' "$STACK_HOST:$((SERVICE_A_BASE_PORT + i))"; done)
-  service-a /metrics /healthz /readyz             $(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf '%s ' "http://$STACK_HOST:$((SERVICE_A_METRICS_BASE_PORT + i))"; done)
+  service-a HTTP (/v1/sum /metrics …)            $(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf '%s ' "http://$STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i))"; done)
   service-b HTTP API, /metrics                    http://$STACK_HOST:$SERVICE_B_PORT/v1
   PostgreSQL                                      $STACK_HOST:$PG_PORT (databases $PG_CALCULATOR_DB, $PG_RESULTS_DB, $PG_REGISTRY_DB)
   Kafka (topic $USER_EVENTS_TOPIC)                       $STACK_HOST:$KAFKA_PORT

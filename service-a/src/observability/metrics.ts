@@ -1,17 +1,45 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
   rpcHandled: Counter<'method' | 'code'>;
   rpcDuration: Histogram<'method' | 'code'>;
-  outboxWriteDuration: Histogram<'outcome'>;
+  outboxBatchRows: Histogram;
+  outboxBatchDuration: Histogram<'outcome'>;
+}
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export interface MetricsSources {
+  queuedRows: () => number;
+  pool: () => { total: number; idle: number; waiting: number };
 }
 
 /** The process' one metrics registry, with every metric service-a exports. */
-export function createMetrics(instance: string): Metrics {
+export function createMetrics(instance: string, sources: MetricsSources): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'service-a', instance });
   collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'outbox_queue_rows',
+    help: 'Events waiting for the next group commit',
+    registers: [registry],
+    collect() {
+      this.set(sources.queuedRows());
+    },
+  });
+  new Gauge({
+    name: 'db_pool_connections',
+    help: 'Database pool connections by state (total, idle) and callers waiting for one',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const pool = sources.pool();
+      this.set({ state: 'total' }, pool.total);
+      this.set({ state: 'idle' }, pool.idle);
+      this.set({ state: 'waiting' }, pool.waiting);
+    },
+  });
   return {
     registry,
     rpcHandled: new Counter({
@@ -24,14 +52,20 @@ export function createMetrics(instance: string): Metrics {
       name: 'grpc_server_handling_seconds',
       help: 'Time from receiving a gRPC call to answering it',
       labelNames: ['method', 'code'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
-    outboxWriteDuration: new Histogram({
-      name: 'outbox_write_seconds',
-      help: 'Time to encode and commit one event to the outbox',
+    outboxBatchRows: new Histogram({
+      name: 'outbox_batch_rows',
+      help: 'Events written by one group commit',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+      registers: [registry],
+    }),
+    outboxBatchDuration: new Histogram({
+      name: 'outbox_batch_write_seconds',
+      help: 'Time to commit one group commit to the outbox',
       labelNames: ['outcome'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
   };

@@ -1,22 +1,18 @@
 import type { CalculatorServiceImplementation } from '@calculator/proto';
-import type { OutboxWriter } from '../db/outbox-writer.js';
-import { calculateSum } from '../domain/calculate-sum.js';
+import type { Calculator } from '../calculator.js';
 
-export interface CalculatorServiceDeps {
-  outbox: OutboxWriter;
-  newEventId: () => string;
-  now: () => number;
-}
-
-/** CalculateSum: validate, compute, record the event, answer. Errors go to map-errors.ts. */
-export function createCalculatorService(deps: CalculatorServiceDeps): CalculatorServiceImplementation {
+/** calculator.v1.CalculatorService over gRPC; errors are mapped by map-errors.ts. */
+export function createCalculatorService(calculator: Calculator): CalculatorServiceImplementation {
   return {
     async calculateSum(request, context) {
-      const valid = calculateSum(request);
-      const eventId = deps.newEventId();
       const traceparent = context.metadata.get('traceparent') ?? null;
-      await deps.outbox.append({ eventId, ...valid, createdAt: deps.now() }, traceparent);
-      return { sum: valid.sum, eventId };
+      const { sum, eventId } = await calculator.calculateSum(request, { signal: context.signal, traceparent });
+      return { sum, eventId };
+    },
+    async calculateSums(request, context) {
+      const traceparent = context.metadata.get('traceparent') ?? null;
+      const recorded = await calculator.calculateSums(request.items, { signal: context.signal, traceparent });
+      return { results: recorded.map(({ sum, eventId }) => ({ sum, eventId })) };
     },
   };
 }

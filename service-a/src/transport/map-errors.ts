@@ -1,26 +1,21 @@
 import { isAbortError } from 'abort-controller-x';
-import { type CallContext, ServerError, type ServerMiddleware, Status } from 'nice-grpc';
+import { type CallContext, ServerError, type ServerMiddleware } from 'nice-grpc';
 import type { Logger } from 'pino';
-import { CalculatorError } from '../errors.js';
+import { mapError } from './error-status.js';
 
-const STATUS_OF: Record<CalculatorError['code'], Status> = {
-  INVALID_ARGUMENT: Status.INVALID_ARGUMENT,
-  OUTBOX_UNAVAILABLE: Status.UNAVAILABLE,
-};
-
-/** The one place where errors become gRPC statuses; unexpected errors are logged once, here. */
+/** gRPC edge: errors become statuses here (see error-status.ts), logged once with the call's request id. */
 export function mapErrorsMiddleware(logger: Logger): ServerMiddleware<CallContext> {
   return async function* mapErrors(call, context) {
     try {
       return yield* call.next(call.request, context);
     } catch (error) {
       if (error instanceof ServerError || isAbortError(error)) throw error;
-      if (error instanceof CalculatorError) {
-        if (error.code !== 'INVALID_ARGUMENT') logger.warn({ err: error, method: call.method.path }, error.message);
-        throw new ServerError(STATUS_OF[error.code], error.message);
+      const mapped = mapError(error);
+      if (mapped.log !== 'none') {
+        const requestId = (call.request as { requestId?: string } | undefined)?.requestId;
+        logger[mapped.log]({ err: error, method: call.method.path, requestId }, mapped.message);
       }
-      logger.error({ err: error, method: call.method.path }, 'unexpected error');
-      throw new ServerError(Status.INTERNAL, 'internal error');
+      throw new ServerError(mapped.grpc, mapped.message);
     }
   };
 }

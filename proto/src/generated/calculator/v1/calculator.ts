@@ -27,6 +27,16 @@ export interface CalculateSumResponse {
   eventId: string;
 }
 
+export interface CalculateSumsRequest {
+  /** At most 1000 items; each follows the rules of CalculateSum, with its own request_id. */
+  items: CalculateSumRequest[];
+}
+
+export interface CalculateSumsResponse {
+  /** One result per item, in the same order. */
+  results: CalculateSumResponse[];
+}
+
 function createBaseCalculateSumRequest(): CalculateSumRequest {
   return { userId: "", operands: [], requestId: undefined };
 }
@@ -239,6 +249,148 @@ export const CalculateSumResponse: MessageFns<CalculateSumResponse> = {
   },
 };
 
+function createBaseCalculateSumsRequest(): CalculateSumsRequest {
+  return { items: [] };
+}
+
+export const CalculateSumsRequest: MessageFns<CalculateSumsRequest> = {
+  encode(message: CalculateSumsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      CalculateSumRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CalculateSumsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCalculateSumsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(CalculateSumRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CalculateSumsRequest {
+    return {
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => CalculateSumRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CalculateSumsRequest): unknown {
+    const obj: any = {};
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => CalculateSumRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CalculateSumsRequest>): CalculateSumsRequest {
+    return CalculateSumsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CalculateSumsRequest>): CalculateSumsRequest {
+    const message = createBaseCalculateSumsRequest();
+    message.items = object.items?.map((e) => CalculateSumRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCalculateSumsResponse(): CalculateSumsResponse {
+  return { results: [] };
+}
+
+export const CalculateSumsResponse: MessageFns<CalculateSumsResponse> = {
+  encode(message: CalculateSumsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      CalculateSumResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CalculateSumsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCalculateSumsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(CalculateSumResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CalculateSumsResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => CalculateSumResponse.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CalculateSumsResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => CalculateSumResponse.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CalculateSumsResponse>): CalculateSumsResponse {
+    return CalculateSumsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CalculateSumsResponse>): CalculateSumsResponse {
+    const message = createBaseCalculateSumsResponse();
+    message.results = object.results?.map((e) => CalculateSumResponse.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * Sums numbers for a user. Every successful call is recorded as a SumCalculated event
  * (written to the outbox in the same transaction) before it is answered.
@@ -260,6 +412,18 @@ export const CalculatorServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Many sums in one call, for high-volume clients: all items are validated first and written
+     * in one transaction (all or none); results come back in the order of the items.
+     */
+    calculateSums: {
+      name: "CalculateSums",
+      requestType: CalculateSumsRequest as typeof CalculateSumsRequest,
+      requestStream: false,
+      responseType: CalculateSumsResponse as typeof CalculateSumsResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -272,6 +436,14 @@ export interface CalculatorServiceImplementation<CallContextExt = {}> {
     request: CalculateSumRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<CalculateSumResponse>>;
+  /**
+   * Many sums in one call, for high-volume clients: all items are validated first and written
+   * in one transaction (all or none); results come back in the order of the items.
+   */
+  calculateSums(
+    request: CalculateSumsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CalculateSumsResponse>>;
 }
 
 export interface CalculatorServiceClient<CallOptionsExt = {}> {
@@ -283,6 +455,14 @@ export interface CalculatorServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<CalculateSumRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<CalculateSumResponse>;
+  /**
+   * Many sums in one call, for high-volume clients: all items are validated first and written
+   * in one transaction (all or none); results come back in the order of the items.
+   */
+  calculateSums(
+    request: DeepPartial<CalculateSumsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CalculateSumsResponse>;
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

@@ -1,0 +1,41 @@
+// CalculateSum through nginx at a fixed arrival rate (open model), checking every answer.
+// k6 run -e RATE=1000 -e DURATION=60s loadtest/grpc-calculate-sum.js
+import { check } from 'k6';
+import exec from 'k6/execution';
+import grpc from 'k6/net/grpc';
+
+const target = __ENV.GRPC_TARGET || '127.0.0.1:50051';
+const client = new grpc.Client();
+client.load(['../proto'], 'calculator/v1/calculator.proto');
+
+export const options = {
+  scenarios: {
+    calculate_sum: {
+      executor: 'constant-arrival-rate',
+      rate: Number(__ENV.RATE || 1000),
+      timeUnit: '1s',
+      duration: __ENV.DURATION || '30s',
+      preAllocatedVUs: Number(__ENV.VUS || 100),
+      maxVUs: Number(__ENV.MAX_VUS || 400),
+    },
+  },
+  thresholds: {
+    checks: ['rate==1'],
+    grpc_req_duration: ['p(99)<50'],
+  },
+};
+
+export default function () {
+  if (exec.vu.iterationInScenario === 0) client.connect(target, { plaintext: true });
+  const user = `k6-${exec.vu.idInTest % 500}`;
+  const a = exec.scenario.iterationInTest;
+  const response = client.invoke('calculator.v1.CalculatorService/CalculateSum', {
+    user_id: user,
+    operands: [a, 1],
+    request_id: `${__ENV.RUN_ID || 'run'}-${a}`,
+  });
+  check(response, {
+    'status OK': (r) => r && r.status === grpc.StatusOK,
+    'sum correct': (r) => r && r.message && r.message.sum === a + 1,
+  });
+}

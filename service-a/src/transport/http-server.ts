@@ -1,0 +1,80 @@
+import Fastify from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Calculator } from '../calculator.js';
+import { mapError } from './error-status.js';
+
+export interface HttpServerDeps {
+  calculator: Calculator;
+  registry: Registry;
+  isReady: () => boolean;
+  logger: Logger;
+  bodyLimitBytes: number;
+}
+
+const sumBody = {
+  type: 'object',
+  required: ['userId', 'operands'],
+  additionalProperties: false,
+  properties: {
+    userId: { type: 'string' },
+    operands: { type: 'array', items: { type: 'number' } },
+    requestId: { type: 'string' },
+  },
+} as const;
+
+/**
+ * HTTP/JSON for curl users (POST /v1/sum: the same validation and idempotency as gRPC), plus
+ * /metrics, /healthz and /readyz. Errors are mapped here, through error-status.ts.
+ */
+export function createHttpServer(deps: HttpServerDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({}, { level: 'warn' }),
+    bodyLimit: deps.bodyLimitBytes,
+    // A string is not a number: the same input gRPC would refuse is refused here too.
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const fastifyError = error as { validation?: unknown; statusCode?: number; message: string };
+    if (fastifyError.validation || (fastifyError.statusCode && fastifyError.statusCode < 500)) {
+      return reply
+        .code(fastifyError.statusCode ?? 400)
+        .send({ code: 'INVALID_ARGUMENT', message: fastifyError.message });
+    }
+    const mapped = mapError(error);
+    if (mapped.log !== 'none') {
+      const requestId = (request.body as { requestId?: string } | undefined)?.requestId;
+      deps.logger[mapped.log]({ err: error, route: request.url, requestId }, mapped.message);
+    }
+    return reply.code(mapped.http).send({ code: mapped.code, message: mapped.message });
+  });
+
+  app.post<{ Body: { userId: string; operands: number[]; requestId?: string } }>(
+    '/v1/sum',
+    { schema: { body: sumBody } },
+    async (request, reply) => {
+      // A client that hangs up while its call is still queued withdraws it, as a gRPC cancel does.
+      const controller = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) controller.abort(new Error('client went away'));
+      });
+      const traceparent = request.headers.traceparent;
+      const { sum, eventId } = await deps.calculator.calculateSum(request.body, {
+        signal: controller.signal,
+        traceparent: typeof traceparent === 'string' ? traceparent : null,
+      });
+      return { sum, eventId };
+    },
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = deps.isReady();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
+  );
+  return app;
+}
