@@ -3,6 +3,8 @@ import { z } from 'zod';
 const configSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Live streams one instance serves at once; each holds a connection and queries when woken. */
+  HTTP_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(1000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: z

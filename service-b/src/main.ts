@@ -1,8 +1,9 @@
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.js';
-import { createCalculationStore } from './db/calculation-store.js';
+import { CALCULATIONS_APPLIED_CHANNEL, createCalculationStore } from './db/calculation-store.js';
 import { migrate } from './db/migrate.js';
+import { createNotificationListener } from './db/notification-listener.js';
 import { createPool } from './db/pool.js';
 import { createEventDecoder } from './events/event-decoder.js';
 import { createDeadLetterPublisher } from './kafka/dead-letter-publisher.js';
@@ -18,6 +19,11 @@ const logger = createLogger(config.LOG_LEVEL);
 const metrics = createMetrics();
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger.child({ component: 'db' }));
 const store = createCalculationStore(pool);
+const notifications = createNotificationListener({
+  channel: CALCULATIONS_APPLIED_CHANNEL,
+  connectionString: config.DATABASE_URL,
+  logger: logger.child({ component: 'db-listener' }),
+});
 
 const kafka = new KafkaJS.Kafka({
   kafkaJS: {
@@ -54,9 +60,11 @@ const eventConsumer = createEventConsumer({
 });
 const http = createHttpServer({
   store,
-  registry: metrics.registry,
+  notifications,
+  metrics,
   isReady: () => consuming && databaseHealthy,
   logger: logger.child({ component: 'http' }),
+  maxStreams: config.HTTP_MAX_STREAMS,
 });
 
 closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
@@ -66,10 +74,12 @@ closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
   await eventConsumer.close();
   await producer.disconnect();
   await http.close();
+  await notifications.close();
   await pool.end();
 });
 
 await retryUntilDone(() => migrate(pool), logger.child({ component: 'db' }), 'migrate the database');
+notifications.start();
 await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 await producer.connect();
 await eventConsumer.start();

@@ -1,5 +1,6 @@
 import type { SumCalculated } from '@calculator/proto';
 import type pg from 'pg';
+import { inTransaction, type TransactionPool } from './in-transaction.js';
 
 /** An event together with where it was read, kept with the result for tracing. */
 export interface DeliveredEvent {
@@ -9,6 +10,8 @@ export interface DeliveredEvent {
 }
 
 export interface Calculation {
+  /** Position in apply order (a bigint as a decimal string): the SSE event id, and what cursors encode. */
+  seq: string;
   eventId: string;
   userId: string;
   operands: number[];
@@ -31,10 +34,25 @@ export interface CalculationStore {
   applyBatch(deliveries: readonly DeliveredEvent[]): Promise<SumCalculated[]>;
   findCalculation(eventId: string): Promise<Calculation | undefined>;
   findUserSummary(userId: string): Promise<UserSummary | undefined>;
+  /** A user's calculations newest first, only those before `beforeSeq` when it is given. */
+  listUserCalculations(userId: string, page: { beforeSeq?: string; limit: number }): Promise<Calculation[]>;
+  /** Calculations applied after `afterSeq`, oldest first; every user's, or one user's. */
+  listCalculationsAfter(afterSeq: string, options: { userId?: string; limit: number }): Promise<Calculation[]>;
+  /** The seq of the latest applied calculation, '0' while there is none. */
+  latestSeq(): Promise<string>;
 }
 
-// One statement, hence one transaction: insert the new calculations (the primary key skips
-// duplicates, within the batch too) and add exactly those rows to the per-user summaries.
+/** Notified, with the highest seq applied, when an apply transaction commits new calculations. */
+export const CALCULATIONS_APPLIED_CHANNEL = 'calculations_applied';
+
+// Serialises apply transactions, so seq order is commit order (see migrations/002_calculation_seq.sql).
+// Any constant works as long as nothing else in service-b's database uses it; this one is "calc" in ASCII.
+const APPLY_LOCK_KEY = 0x63616c63;
+
+const TAKE_APPLY_LOCK = `SELECT pg_advisory_xact_lock(${APPLY_LOCK_KEY})`;
+
+// Insert the new calculations (the primary key skips duplicates, within the batch too) and add
+// exactly those rows to the per-user summaries.
 const APPLY_BATCH = `
   WITH incoming AS (
     SELECT DISTINCT ON (event_id) *
@@ -49,7 +67,7 @@ const APPLY_BATCH = `
            kafka_partition, kafka_offset
     FROM incoming
     ON CONFLICT (event_id) DO NOTHING
-    RETURNING event_id, user_id, sum
+    RETURNING event_id, user_id, sum, seq
   ),
   summed AS (
     INSERT INTO user_summaries AS s (user_id, calculation_count, total)
@@ -59,18 +77,58 @@ const APPLY_BATCH = `
           total = s.total + EXCLUDED.total,
           updated_at = now()
   )
-  SELECT event_id::text FROM inserted`;
+  SELECT event_id::text, seq::text FROM inserted`;
 
-const CALCULATION_BY_ID = `
-  SELECT event_id::text AS "eventId", user_id AS "userId", operands, sum, request_id AS "requestId",
-         created_at AS "createdAt", applied_at AS "appliedAt"
-  FROM calculations WHERE event_id = $1`;
+// Delivered to listeners only when the transaction commits, so a woken stream finds the rows.
+const NOTIFY_APPLIED = `SELECT pg_notify('${CALCULATIONS_APPLIED_CHANNEL}', $1::text)`;
+
+const CALCULATION_COLUMNS = `
+  seq::text AS seq, event_id::text AS "eventId", user_id AS "userId", operands, sum, request_id AS "requestId",
+  created_at AS "createdAt", applied_at AS "appliedAt"`;
+
+const CALCULATION_BY_ID = `SELECT ${CALCULATION_COLUMNS} FROM calculations WHERE event_id = $1`;
+
+// Without a cursor the bound is the largest bigint, so one plan serves every page: an index range scan.
+const USER_CALCULATIONS_BEFORE = `
+  SELECT ${CALCULATION_COLUMNS} FROM calculations
+  WHERE user_id = $1 AND seq < COALESCE($2::bigint, 9223372036854775807)
+  ORDER BY seq DESC LIMIT $3`;
+
+const CALCULATIONS_AFTER = `
+  SELECT ${CALCULATION_COLUMNS} FROM calculations
+  WHERE seq > $1::bigint
+  ORDER BY seq LIMIT $2`;
+
+const USER_CALCULATIONS_AFTER = `
+  SELECT ${CALCULATION_COLUMNS} FROM calculations
+  WHERE user_id = $1 AND seq > $2::bigint
+  ORDER BY seq LIMIT $3`;
+
+const LATEST_SEQ = 'SELECT COALESCE(max(seq), 0)::text AS seq FROM calculations';
 
 const SUMMARY_BY_USER = `
   SELECT user_id AS "userId", calculation_count::float8 AS "calculationCount", total
   FROM user_summaries WHERE user_id = $1`;
 
-export function createCalculationStore(pool: pg.Pool): CalculationStore {
+function toCalculation(row: CalculationRow): Calculation {
+  return { ...row, createdAt: row.createdAt.toISOString(), appliedAt: row.appliedAt.toISOString() };
+}
+
+function highestSeq(rows: readonly { seq: string }[]): string | undefined {
+  let highest: bigint | undefined;
+  for (const { seq } of rows) {
+    const value = BigInt(seq);
+    if (highest === undefined || value > highest) highest = value;
+  }
+  return highest?.toString();
+}
+
+/** The part of pg.Pool the store uses, so a test can stand in for Postgres. */
+export interface StorePool extends TransactionPool {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+export function createCalculationStore(pool: StorePool): CalculationStore {
   return {
     async applyBatch(deliveries) {
       if (deliveries.length === 0) return [];
@@ -84,18 +142,40 @@ export function createCalculationStore(pool: pg.Pool): CalculationStore {
         kafka_partition: partition,
         kafka_offset: offset,
       }));
-      const result = await pool.query<{ event_id: string }>(APPLY_BATCH, [JSON.stringify(rows)]);
-      const applied = new Set(result.rows.map((row) => row.event_id));
+      const inserted = await inTransaction(pool, async (client) => {
+        // Waits for any other apply transaction to commit, so seqs drawn from here on are higher than all committed ones.
+        await client.query(TAKE_APPLY_LOCK);
+        const result = await client.query<{ event_id: string; seq: string }>(APPLY_BATCH, [JSON.stringify(rows)]);
+        const maxSeq = highestSeq(result.rows);
+        if (maxSeq !== undefined) await client.query(NOTIFY_APPLIED, [maxSeq]);
+        return result.rows;
+      });
+      const applied = new Set(inserted.map((row) => row.event_id));
       return deliveries.map((d) => d.event).filter((event) => applied.delete(event.eventId));
     },
     async findCalculation(eventId) {
       const result = await pool.query<CalculationRow>(CALCULATION_BY_ID, [eventId]);
       const row = result.rows[0];
-      return row && { ...row, createdAt: row.createdAt.toISOString(), appliedAt: row.appliedAt.toISOString() };
+      return row && toCalculation(row);
     },
     async findUserSummary(userId) {
       const result = await pool.query<UserSummary>(SUMMARY_BY_USER, [userId]);
       return result.rows[0];
+    },
+    async listUserCalculations(userId, { beforeSeq, limit }) {
+      const result = await pool.query<CalculationRow>(USER_CALCULATIONS_BEFORE, [userId, beforeSeq ?? null, limit]);
+      return result.rows.map(toCalculation);
+    },
+    async listCalculationsAfter(afterSeq, { userId, limit }) {
+      const result =
+        userId === undefined
+          ? await pool.query<CalculationRow>(CALCULATIONS_AFTER, [afterSeq, limit])
+          : await pool.query<CalculationRow>(USER_CALCULATIONS_AFTER, [userId, afterSeq, limit]);
+      return result.rows.map(toCalculation);
+    },
+    async latestSeq() {
+      const result = await pool.query<{ seq: string }>(LATEST_SEQ);
+      return result.rows[0]?.seq ?? '0';
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'dead_lettered';
 
@@ -7,6 +7,8 @@ export interface Metrics {
   eventsProcessed: Counter<'outcome'>;
   batchApplyDuration: Histogram;
   endToEndLag: Histogram;
+  streamsOpen: Gauge;
+  streamsRejected: Counter;
 }
 
 /** The process' one metrics registry, with every metric service-b exports. */
@@ -32,6 +34,16 @@ export function createMetrics(): Metrics {
       name: 'event_end_to_end_lag_seconds',
       help: 'Time from the event being written to the outbox to it being applied here',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    streamsOpen: new Gauge({
+      name: 'http_streams_open',
+      help: 'Server-sent event streams open on this instance',
+      registers: [registry],
+    }),
+    streamsRejected: new Counter({
+      name: 'http_streams_rejected_total',
+      help: 'Stream requests answered 503 because every stream slot was taken',
       registers: [registry],
     }),
   };

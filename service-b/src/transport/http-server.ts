@@ -1,55 +1,84 @@
-import Fastify from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import type { CalculationStore } from '../db/calculation-store.js';
+import type { NotificationListener } from '../db/notification-listener.js';
+import { NotFoundError, TooManyStreamsError } from '../errors.js';
+import type { Metrics } from '../observability/metrics.js';
+import { getOpenApiSchema, PAGE_CURSOR_FORMAT } from './api-schemas.js';
+import { registerCalculationRoutes } from './calculation-routes.js';
+import { buildOpenApiDocument, type DocumentedRoute, type OpenApiDocument } from './openapi-document.js';
+import { pageCursor } from './page-cursor.js';
+import { registerStreamRoutes } from './stream-routes.js';
 
 export interface HttpServerDeps {
   store: CalculationStore;
-  registry: Registry;
+  notifications: Pick<NotificationListener, 'subscribe'>;
+  metrics: Pick<Metrics, 'registry' | 'streamsOpen' | 'streamsRejected'>;
   isReady: () => boolean;
   logger: Logger;
+  maxStreams: number;
+  /** How often an idle stream sends a comment; 15 s unless a test needs otherwise. */
+  keepAliveMs?: number;
 }
 
-const notFound = (what: string) => ({ statusCode: 404, error: 'Not Found', message: `${what} not found` });
+const KEEP_ALIVE_MS = 15_000;
+
+// The one place the service's own errors become HTTP statuses; anything else is fastify's to answer.
+const STATUS_BY_CODE = {
+  ERR_NOT_FOUND: 404,
+  ERR_TOO_MANY_STREAMS: 503,
+} as const satisfies Record<(NotFoundError | TooManyStreamsError)['code'], number>;
 
 /** The JSON API under /v1 plus health and metrics. Validation errors answer 400 through fastify's schemas. */
 export function createHttpServer(deps: HttpServerDeps) {
-  // Per-request lines would dominate the log under load; warnings and errors still come through.
-  const app = Fastify({ loggerInstance: deps.logger.child({}, { level: 'warn' }) });
+  // Per-request lines would dominate the log under load; warnings and errors still come through,
+  // unless the root logger is stricter still. Typed as fastify's logger so the instance fits the
+  // route modules' FastifyInstance.
+  const level = deps.logger.isLevelEnabled('warn') ? 'warn' : deps.logger.level;
+  const loggerInstance: FastifyBaseLogger = deps.logger.child({}, { level });
+  const app = Fastify({
+    loggerInstance,
+    ajv: {
+      customOptions: { formats: { [PAGE_CURSOR_FORMAT]: (value: string) => pageCursor.decode(value) !== undefined } },
+    },
+  });
 
-  app.get<{ Params: { eventId: string } }>(
-    '/v1/calculations/:eventId',
-    {
-      schema: {
-        params: {
-          type: 'object',
-          properties: { eventId: { type: 'string', format: 'uuid' } },
-          required: ['eventId'],
-        },
-      },
-    },
-    async (request, reply) => {
-      const calculation = await deps.store.findCalculation(request.params.eventId.toLowerCase());
-      return calculation ?? reply.code(404).send(notFound(`calculation ${request.params.eventId}`));
-    },
-  );
+  const documented: DocumentedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/v1/') && route.method !== 'HEAD') documented.push(route);
+  });
 
-  app.get<{ Params: { userId: string } }>(
-    '/v1/users/:userId/summary',
-    {
-      schema: {
-        params: {
-          type: 'object',
-          properties: { userId: { type: 'string', minLength: 1, maxLength: 128 } },
-          required: ['userId'],
-        },
-      },
-    },
-    async (request, reply) => {
-      const summary = await deps.store.findUserSummary(request.params.userId);
-      return summary ?? reply.code(404).send(notFound(`user ${request.params.userId}`));
-    },
-  );
+  app.setErrorHandler((error, _request, reply) => {
+    if (!(error instanceof NotFoundError || error instanceof TooManyStreamsError)) {
+      // Sent on, the error reaches fastify's default handler: validation 400s, logged 500s.
+      reply.send(error);
+      return;
+    }
+    const statusCode = STATUS_BY_CODE[error.code];
+    reply
+      .code(statusCode)
+      .send({ statusCode, code: error.code, error: STATUS_CODES[statusCode], message: error.message });
+  });
+
+  registerCalculationRoutes(app, { store: deps.store });
+  registerStreamRoutes(app, {
+    store: deps.store,
+    notifications: deps.notifications,
+    metrics: deps.metrics,
+    maxStreams: deps.maxStreams,
+    keepAliveMs: deps.keepAliveMs ?? KEEP_ALIVE_MS,
+    logger: deps.logger,
+  });
+  let openApi: OpenApiDocument | undefined;
+  app.get('/v1/openapi.json', { schema: getOpenApiSchema }, async () => {
+    openApi ??= buildOpenApiDocument(documented, {
+      title: 'service-b',
+      version: '1',
+      description: 'Calculations applied exactly once from the user-events topic',
+    });
+    return openApi;
+  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -57,7 +86,7 @@ export function createHttpServer(deps: HttpServerDeps) {
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
   });
   app.get('/metrics', async (_request, reply) =>
-    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
   return app;
 }

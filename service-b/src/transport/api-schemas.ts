@@ -1,0 +1,176 @@
+// The /v1 routes' JSON schemas. Fastify validates and serialises with them, and the OpenAPI
+// document is built from the routes registered with them, so the two cannot drift apart.
+
+/** A route's schema: what fastify reads, plus the OpenAPI operation fields fastify ignores. */
+export interface RouteSchema {
+  operationId: string;
+  summary: string;
+  description?: string;
+  params?: JsonSchema;
+  querystring?: JsonSchema;
+  headers?: JsonSchema;
+  response: Readonly<Record<number, JsonSchema>>;
+}
+
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/** A seq as a decimal string. 18 digits keep it inside Postgres' bigint without a range check. */
+export const SEQ_PATTERN = '^(0|[1-9][0-9]{0,17})$';
+
+/** The ajv format the cursor query parameter is checked with (registered in http-server.ts). */
+export const PAGE_CURSOR_FORMAT = 'page-cursor';
+
+export const PAGE_LIMIT = { default: 50, max: 500 } as const;
+
+const string = (description: string, extra: JsonSchema = {}) => ({ type: 'string', description, ...extra });
+
+const userIdParams = {
+  type: 'object',
+  properties: { userId: string('The user the calculations belong to', { minLength: 1, maxLength: 128 }) },
+  required: ['userId'],
+} as const;
+
+const calculation = {
+  type: 'object',
+  properties: {
+    seq: string('Position in apply order; the live stream uses it as event id', { pattern: SEQ_PATTERN }),
+    eventId: string('Id of the SumCalculated event', { format: 'uuid' }),
+    userId: { type: 'string' },
+    operands: { type: 'array', items: { type: 'number' } },
+    sum: { type: 'number' },
+    requestId: { type: ['string', 'null'] },
+    createdAt: string('When service-a wrote the event to its outbox', { format: 'date-time' }),
+    appliedAt: string('When service-b applied it', { format: 'date-time' }),
+  },
+  required: ['seq', 'eventId', 'userId', 'operands', 'sum', 'requestId', 'createdAt', 'appliedAt'],
+  additionalProperties: false,
+} as const;
+
+const error = (description: string) => ({
+  description,
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    code: { type: 'string' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+  },
+  required: ['statusCode', 'error', 'message'],
+});
+
+const badRequest = error('A parameter is invalid; `message` names it');
+
+// Both stream routes take the position to resume after from either place: EventSource sends the
+// header when it reconnects, the query parameter lets a new page resume where an old one stopped.
+const resumeHeaders = {
+  type: 'object',
+  properties: {
+    'last-event-id': string('Resume after this seq: the id of the last event received. Wins over `lastEventId`', {
+      pattern: SEQ_PATTERN,
+    }),
+  },
+} as const;
+
+const resumeQuery = {
+  type: 'object',
+  properties: {
+    lastEventId: string('Resume after this seq, as the Last-Event-ID header does', { pattern: SEQ_PATTERN }),
+  },
+} as const;
+
+const eventStream = {
+  description:
+    'Server-sent events, one per calculation applied, in apply order: `id: <seq>`, `event: calculation`, ' +
+    '`data: <Calculation as JSON>`; a `: keep-alive` comment every 15 s. Without a position to resume ' +
+    'after, the stream starts with the next calculation applied.',
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+};
+
+const tooManyStreams = error('The instance serves its maximum number of streams; try again later');
+
+export const getCalculationSchema: RouteSchema = {
+  operationId: 'getCalculation',
+  summary: 'One applied calculation',
+  params: {
+    type: 'object',
+    properties: { eventId: string('Id of the SumCalculated event', { format: 'uuid' }) },
+    required: ['eventId'],
+  },
+  response: { 200: calculation, 400: badRequest, 404: error('No calculation with this event id was applied') },
+};
+
+export const getUserSummarySchema: RouteSchema = {
+  operationId: 'getUserSummary',
+  summary: "A user's running count and total",
+  params: userIdParams,
+  response: {
+    200: {
+      type: 'object',
+      properties: { userId: { type: 'string' }, calculationCount: { type: 'integer' }, total: { type: 'number' } },
+      required: ['userId', 'calculationCount', 'total'],
+      additionalProperties: false,
+    },
+    400: badRequest,
+    404: error('No calculation of this user was applied'),
+  },
+};
+
+export const listUserCalculationsSchema: RouteSchema = {
+  operationId: 'listUserCalculations',
+  summary: "A user's calculations, newest first",
+  description:
+    'Pages are cut by apply order, so calculations applied while a client pages through never shift ' +
+    'or repeat its pages. An unknown user has no calculations: 200 with no items.',
+  params: userIdParams,
+  querystring: {
+    type: 'object',
+    properties: {
+      limit: {
+        type: 'integer',
+        minimum: 1,
+        maximum: PAGE_LIMIT.max,
+        default: PAGE_LIMIT.default,
+        description: 'Most items in one page',
+      },
+      cursor: string('`nextCursor` of the previous page; omit it for the first page', {
+        format: PAGE_CURSOR_FORMAT,
+        maxLength: 64,
+      }),
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        items: { type: 'array', items: calculation },
+        nextCursor: { type: ['string', 'null'], description: 'Where the next page starts; null on the last page' },
+      },
+      required: ['items', 'nextCursor'],
+      additionalProperties: false,
+    },
+    400: badRequest,
+  },
+};
+
+export const streamCalculationsSchema: RouteSchema = {
+  operationId: 'streamCalculations',
+  summary: "Every user's calculations as they are applied (server-sent events)",
+  headers: resumeHeaders,
+  querystring: resumeQuery,
+  response: { 200: eventStream, 400: badRequest, 503: tooManyStreams },
+};
+
+export const streamUserCalculationsSchema: RouteSchema = {
+  operationId: 'streamUserCalculations',
+  summary: "A user's calculations as they are applied (server-sent events)",
+  params: userIdParams,
+  headers: resumeHeaders,
+  querystring: resumeQuery,
+  response: { 200: eventStream, 400: badRequest, 503: tooManyStreams },
+};
+
+export const getOpenApiSchema: RouteSchema = {
+  operationId: 'getOpenApi',
+  summary: 'This API described as OpenAPI 3.1',
+  response: { 200: { type: 'object', additionalProperties: true } },
+};

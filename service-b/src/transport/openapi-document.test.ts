@@ -1,0 +1,113 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createFakeCalculationStore } from '../db/calculation-store.fake.js';
+import { createMetrics } from '../observability/metrics.js';
+import { createHttpServer } from './http-server.js';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.js';
+
+const V1_ROUTES = [
+  'GET /v1/calculations/{eventId}',
+  'GET /v1/openapi.json',
+  'GET /v1/stream',
+  'GET /v1/users/{userId}/calculations',
+  'GET /v1/users/{userId}/stream',
+  'GET /v1/users/{userId}/summary',
+];
+
+async function servedDocument() {
+  const app = createHttpServer({
+    store: createFakeCalculationStore(),
+    notifications: { subscribe: () => () => {} },
+    metrics: createMetrics(),
+    isReady: () => true,
+    logger: pino({ level: 'silent' }),
+    maxStreams: 10,
+  });
+  const response = await app.inject({ method: 'GET', url: '/v1/openapi.json' });
+  await app.close();
+  expect(response.statusCode).toBe(200);
+  return { app, document: response.json<OpenApiDocument>() };
+}
+
+interface Parameter {
+  name: string;
+  in: string;
+  required: boolean;
+  schema: Record<string, unknown>;
+}
+
+describe('GET /v1/openapi.json', () => {
+  it('describes every /v1 route and nothing else', async () => {
+    const { app, document } = await servedDocument();
+    expect(document.openapi).toBe('3.1.0');
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(V1_ROUTES);
+    for (const operation of operations) {
+      const [method = '', path = ''] = operation.split(' ');
+      expect(app.hasRoute({ method, url: path.replace(/\{(\w+)\}/g, ':$1') })).toBe(true);
+    }
+  });
+
+  it('gives each operation an id, a summary and its responses', async () => {
+    const { document } = await servedDocument();
+    for (const methods of Object.values(document.paths)) {
+      for (const operation of Object.values(methods)) {
+        expect(operation).toMatchObject({ operationId: expect.any(String), summary: expect.any(String) });
+        expect(Object.keys(operation.responses as object)).toContain('200');
+      }
+    }
+  });
+
+  it('carries the parameters and bounds fastify validates', async () => {
+    const { document } = await servedDocument();
+    const list = document.paths['/v1/users/{userId}/calculations']?.get ?? {};
+    const listParameters = list.parameters as Parameter[];
+    expect(listParameters.map((p) => `${p.in} ${p.name} ${p.required}`)).toEqual([
+      'path userId true',
+      'query limit false',
+      'query cursor false',
+    ]);
+    expect(listParameters[1]?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 500, default: 50 });
+    expect(Object.keys(list.responses as object)).toEqual(['200', '400']);
+
+    const stream = document.paths['/v1/stream']?.get ?? {};
+    expect((stream.parameters as Parameter[]).map((p) => `${p.in} ${p.name}`)).toEqual([
+      'query lastEventId',
+      'header last-event-id',
+    ]);
+    expect(stream.responses).toMatchObject({
+      200: { content: { 'text/event-stream': { schema: { type: 'string' } } } },
+      503: { content: { 'application/json': { schema: { type: 'object' } } } },
+    });
+  });
+});
+
+describe('buildOpenApiDocument', () => {
+  it('turns fastify path parameters into OpenAPI templates and takes descriptions out of the schemas', () => {
+    const document = buildOpenApiDocument(
+      [
+        {
+          method: ['GET', 'DELETE'],
+          url: '/v1/things/:thingId/parts/:partId',
+          schema: {
+            params: { type: 'object', properties: { thingId: { type: 'string', description: 'the thing' } } },
+            response: { 404: { description: 'no such thing', type: 'object' } },
+          },
+        },
+      ],
+      { title: 't', version: '1' },
+    );
+    const operation = document.paths['/v1/things/{thingId}/parts/{partId}'];
+    expect(Object.keys(operation ?? {})).toEqual(['get', 'delete']);
+    expect(operation?.get).toEqual({
+      parameters: [
+        { name: 'thingId', in: 'path', required: true, description: 'the thing', schema: { type: 'string' } },
+      ],
+      responses: {
+        404: { description: 'no such thing', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
+    });
+  });
+});

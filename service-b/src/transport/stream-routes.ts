@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { CalculationStore } from '../db/calculation-store.js';
+import type { NotificationListener } from '../db/notification-listener.js';
+import { TooManyStreamsError } from '../errors.js';
+import type { Metrics } from '../observability/metrics.js';
+import { SEQ_PATTERN, streamCalculationsSchema, streamUserCalculationsSchema } from './api-schemas.js';
+import { openCalculationStream } from './calculation-stream.js';
+import { createStreamHub } from './stream-hub.js';
+
+export interface StreamRoutesDeps {
+  store: Pick<CalculationStore, 'listCalculationsAfter' | 'latestSeq'>;
+  notifications: Pick<NotificationListener, 'subscribe'>;
+  metrics: Pick<Metrics, 'streamsOpen' | 'streamsRejected'>;
+  maxStreams: number;
+  keepAliveMs: number;
+  logger: Logger;
+}
+
+interface StreamRequest {
+  Headers: { 'last-event-id'?: string };
+  Querystring: { lastEventId?: string };
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  // One stream per connection: when the stream ends the connection goes too, so a closing server
+  // is not left waiting for it to idle out.
+  connection: 'close',
+  // Tells an nginx in front not to buffer the stream.
+  'x-accel-buffering': 'no',
+};
+
+const SEQ = new RegExp(SEQ_PATTERN);
+
+/** GET /v1/stream and /v1/users/:userId/stream: calculations as server-sent events, woken by Postgres notifications. */
+export function registerStreamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void {
+  const { store, metrics, logger } = deps;
+  const hub = createStreamHub(deps.maxStreams);
+  const unsubscribe = deps.notifications.subscribe((payload) =>
+    hub.wakeAll(payload !== undefined && SEQ.test(payload) ? payload : undefined),
+  );
+  // preClose, not onClose: fastify runs onClose hooks only after the server has closed, and the
+  // server does not close while these responses are open.
+  app.addHook('preClose', async () => {
+    unsubscribe();
+    await hub.closeAll();
+  });
+
+  function open(request: FastifyRequest<StreamRequest>, reply: FastifyReply, userId?: string): void {
+    if (!hub.hasRoom()) {
+      metrics.streamsRejected.inc();
+      throw new TooManyStreamsError(deps.maxStreams);
+    }
+    // The header wins: EventSource sends it on reconnecting, to the same URL and its query.
+    const lastEventId = request.headers['last-event-id'] || request.query.lastEventId || undefined;
+    reply.hijack();
+    reply.raw.writeHead(200, SSE_HEADERS);
+    reply.raw.flushHeaders();
+    const stream = openCalculationStream({
+      sink: reply.raw,
+      store,
+      userId,
+      lastEventId,
+      keepAliveMs: deps.keepAliveMs,
+      logger,
+      onClose: () => {
+        hub.remove(stream);
+        metrics.streamsOpen.set(hub.size);
+      },
+    });
+    hub.add(stream);
+    metrics.streamsOpen.set(hub.size);
+  }
+
+  // No HEAD twins: a HEAD request would hold a stream slot open without ever receiving anything.
+  app.get<StreamRequest>(
+    '/v1/stream',
+    { schema: streamCalculationsSchema, exposeHeadRoute: false },
+    async (request, reply) => {
+      open(request, reply);
+    },
+  );
+  app.get<StreamRequest & { Params: { userId: string } }>(
+    '/v1/users/:userId/stream',
+    { schema: streamUserCalculationsSchema, exposeHeadRoute: false },
+    async (request, reply) => {
+      open(request, reply, request.params.userId);
+    },
+  );
+}
