@@ -35,7 +35,7 @@ export default function () {
     request_id: `${__ENV.RUN_ID || 'run'}-${a}`,
   });
   check(response, {
-    'status OK': (r) => r && r.status === grpc.StatusOK,
-    'sum correct': (r) => r && r.message && r.message.sum === a + 1,
+    'status OK': (r) => r?.status === grpc.StatusOK,
+    'sum correct': (r) => r?.message?.sum === a + 1,
   });
 }

@@ -1,4 +1,5 @@
-import { Status } from 'nice-grpc';
+import { createChannel, createClient, Status } from 'nice-grpc';
+import { HealthDefinition } from 'nice-grpc-server-health';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findRecordByEventId, produceAgain } from './kafka-records.js';
 import {
@@ -70,10 +71,18 @@ describe('the pipeline, through the real stack', () => {
   it('answers UNAVAILABLE while Postgres is down, and that call never appears later', async () => {
     const userId = freshUserId('e2e-pgdown');
     await supervisorctl('stop', 'postgres');
+    const channel = createChannel(stack.serviceAAddress(1));
     try {
       const failed = client.calculateSum({ userId, operands: [1000] }, { signal: AbortSignal.timeout(15_000) });
       await expect(failed).rejects.toMatchObject({ code: Status.UNAVAILABLE });
+      // The instance's database probe flips its gRPC health to NOT_SERVING (2).
+      const health = createClient(HealthDefinition, channel);
+      await eventually('NOT_SERVING while the database is down', async () => {
+        const { status } = await health.check({ service: '' });
+        return status === 2 ? status : undefined;
+      });
     } finally {
+      channel.close();
       await supervisorctl('start', 'postgres');
     }
 

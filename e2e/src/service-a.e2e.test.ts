@@ -213,6 +213,22 @@ describe('health, reflection and HTTP/JSON', () => {
 });
 
 describe('failover and shutdown under load', () => {
+  it('answers UNAVAILABLE when no instance is left behind nginx', async () => {
+    const instances = ['service-a-1', 'service-a-2', 'service-a-3'];
+    await supervisorctl('stop', ...instances);
+    try {
+      const error = await rejection(client.calculateSum({ userId: freshUserId('dead'), operands: [1] }));
+      expect(error.code).toBe(Status.UNAVAILABLE);
+    } finally {
+      await supervisorctl('start', ...instances);
+    }
+    await eventually(
+      'an instance to answer again',
+      () => client.calculateSum({ userId: freshUserId('back'), operands: [1] }),
+      30_000,
+    );
+  });
+
   async function expectEveryAcceptedCallOnce(accepted: Map<string, { userId: string; sum: number }>) {
     const perUser = new Map<string, { count: number; total: number }>();
     for (const { userId, sum } of accepted.values()) {
