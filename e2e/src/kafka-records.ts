@@ -46,8 +46,8 @@ export async function findRecordByEventId(topic: string, eventId: string, timeou
   }
 }
 
-/** Produces a record again, bytes and headers unchanged: a redelivery as Kafka or Connect could cause. */
-export async function produceAgain(topic: string, record: RawRecord): Promise<void> {
+/** Produces a record as given (bytes, headers, partition): a redelivery, or a hand-made record. */
+export async function produceRecord(topic: string, record: RawRecord): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   try {

@@ -1,7 +1,8 @@
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findRecordByEventId, produceAgain } from './kafka-records.js';
+import { findRecordByEventId, produceRecord } from './kafka-records.js';
+import { summaryOf } from './reconcile.js';
 import {
   calculatorClient,
   eventually,
@@ -12,19 +13,8 @@ import {
   supervisorctl,
 } from './stack.js';
 
-interface Summary {
-  userId: string;
-  calculationCount: number;
-  total: number;
-}
-
 const { client, close } = calculatorClient();
 afterAll(close);
-
-const summaryOf = async (userId: string) => {
-  const { status, body } = await getServiceB<Summary>(`/v1/users/${userId}/summary`);
-  return status === 200 ? body : undefined;
-};
 
 describe('the pipeline, through the real stack', () => {
   it('carries a CalculateSum through nginx, the outbox and Kafka to service-b', async () => {
@@ -59,7 +49,7 @@ describe('the pipeline, through the real stack', () => {
     const record = await findRecordByEventId(stack.topic, answer.eventId);
 
     const duplicatesBefore = await serviceBCounter('events_processed_total', 'outcome="duplicate"');
-    await produceAgain(stack.topic, record);
+    await produceRecord(stack.topic, record);
     await eventually('service-b to see the redelivery', async () => {
       const duplicates = await serviceBCounter('events_processed_total', 'outcome="duplicate"');
       return duplicates > duplicatesBefore ? duplicates : undefined;

@@ -6,13 +6,8 @@ import { ClientError, createChannel, createClient, Status } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadWithRetries } from './load-with-retries.js';
-import { calculatorClient, eventually, freshUserId, getServiceB, stack, supervisorctl } from './stack.js';
-
-interface Summary {
-  userId: string;
-  calculationCount: number;
-  total: number;
-}
+import { expectEveryAcceptedCallOnce, expectSettledSummary } from './reconcile.js';
+import { calculatorClient, eventually, freshUserId, stack, supervisorctl } from './stack.js';
 
 const { client, close } = calculatorClient();
 const instanceChannels = [1, 2].map((i) => createChannel(stack.serviceAAddress(i)));
@@ -21,24 +16,6 @@ afterAll(() => {
   close();
   for (const channel of instanceChannels) channel.close();
 });
-
-const summaryOf = async (userId: string) => {
-  const { status, body } = await getServiceB<Summary>(`/v1/users/${encodeURIComponent(userId)}/summary`);
-  return status === 200 ? body : undefined;
-};
-
-/** Waits until service-b shows `count` calculations for the user, then checks it stays there. */
-async function expectSettledSummary(userId: string, count: number, total: number) {
-  await eventually(
-    `${count} calculation(s) for ${userId}`,
-    async () => {
-      const summary = await summaryOf(userId);
-      return summary && summary.calculationCount >= count ? summary : undefined;
-    },
-    60_000,
-  );
-  expect(await summaryOf(userId)).toEqual({ userId, calculationCount: count, total });
-}
 
 async function rejection(call: Promise<unknown>): Promise<ClientError> {
   const error = await call.then(
@@ -228,15 +205,6 @@ describe('failover and shutdown under load', () => {
       30_000,
     );
   });
-
-  async function expectEveryAcceptedCallOnce(accepted: Map<string, { userId: string; sum: number }>) {
-    const perUser = new Map<string, { count: number; total: number }>();
-    for (const { userId, sum } of accepted.values()) {
-      const entry = perUser.get(userId) ?? { count: 0, total: 0 };
-      perUser.set(userId, { count: entry.count + 1, total: entry.total + sum });
-    }
-    for (const [userId, { count, total }] of perUser) await expectSettledSummary(userId, count, total);
-  }
 
   it('loses no accepted call when an instance is killed (-9) under load', async () => {
     const load = loadWithRetries(client, { workers: 12, durationMs: 6000, userPrefix: freshUserId('kill') });

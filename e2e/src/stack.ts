@@ -16,6 +16,7 @@ export const stack = {
   serviceBUrl: `http://${host}:${env.SERVICE_B_PORT ?? '3000'}`,
   kafkaBrokers: [`${host}:${env.KAFKA_PORT ?? '9092'}`],
   topic: env.USER_EVENTS_TOPIC ?? 'user-events',
+  registryUrl: `http://${host}:${env.REGISTRY_PORT ?? '8081'}/apis/ccompat/v7`,
   supervisorConf: resolve(env.RUN_DIR ?? resolve(import.meta.dirname, '../../.run'), 'conf/supervisord.conf'),
 };
 
