@@ -3,8 +3,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 VITEST_JSON = --reporter=default --reporter=json --outputFile.json=test-results/$(1).json
 WITH_STACK_ENV = source stack/defaults.env &&
+# The operator commands' Kafka and registry addresses: the environment's if set, else the stack's.
+WITH_CLIENT_ENV = $(WITH_STACK_ENV) KAFKA_BROKERS="$${KAFKA_BROKERS:-$$STACK_HOST:$$KAFKA_PORT}" \
+	SCHEMA_REGISTRY_URL="$${SCHEMA_REGISTRY_URL:-http://$$STACK_HOST:$$REGISTRY_PORT/apis/ccompat/v7}" \
+	KAFKA_TOPIC="$$USER_EVENTS_TOPIC"
 
-.PHONY: help up down status logs clean deps build lint typecheck test-unit test-e2e test
+.PHONY: help up down status logs clean deps build lint typecheck test-unit test-e2e test bench inspect replay-dlq
 
 help: ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,3 +46,16 @@ test-e2e: up ## end-to-end tests against the running stack
 	$(WITH_STACK_ENV) npx vitest run --project e2e $(call VITEST_JSON,e2e)
 
 test: lint typecheck test-unit test-e2e ## everything: lint, typecheck, unit, end-to-end (starts the stack if needed)
+
+bench: up ## k6 at RATE/s for DURATION through nginx (defaults 1000/s, 60s); writes bench/report.md
+	@bash stack/scripts/install-k6.sh
+	@bash loadtest/bench.sh
+
+# Recipes are silent and build to stderr: stdout carries only the records, ready for `| jq`.
+inspect: ## print a topic's records as JSON lines: TOPIC=user-events.dlq ARGS="--last 5 | --from-beginning --follow"
+	@npx tsc -b service-b >&2
+	@$(WITH_CLIENT_ENV) npm run --silent inspect -w service-b -- $(TOPIC) $(ARGS)
+
+replay-dlq: ## re-publish dead letters to their source topic once the cause is fixed: ARGS="--dry-run --reason R"
+	@npx tsc -b service-b >&2
+	@$(WITH_CLIENT_ENV) npm run --silent replay-dlq -w service-b -- $(ARGS)

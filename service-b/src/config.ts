@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/** A comma-separated broker list, as KAFKA_BROKERS is written; shared with the operator commands' config. */
+export const brokerListSchema = z
+  .string()
+  .min(1)
+  .transform((value) => value.split(',').map((broker) => broker.trim()));
+
 const configSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -7,10 +13,7 @@ const configSchema = z.object({
   HTTP_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(1000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  KAFKA_BROKERS: z
-    .string()
-    .min(1)
-    .transform((value) => value.split(',').map((broker) => broker.trim())),
+  KAFKA_BROKERS: brokerListSchema,
   KAFKA_TOPIC: z.string().min(1).default('user-events'),
   KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).optional(),
   KAFKA_GROUP_ID: z.string().min(1).default('service-b'),

@@ -1,7 +1,11 @@
+/** Why an event is poison; written to the dead letter's `dlq.reason` header. */
+export const POISON_REASONS = ['undecodable', 'unknown-schema', 'invalid'] as const;
+export type PoisonReason = (typeof POISON_REASONS)[number];
+
 /** An event that can never be applied, however often it is retried: it goes to the dead-letter topic. */
 export class PoisonEventError extends Error {
   constructor(
-    readonly reason: 'undecodable' | 'unknown-schema' | 'invalid',
+    readonly reason: PoisonReason,
     message: string,
     options?: ErrorOptions,
   ) {
@@ -25,5 +29,14 @@ export class TooManyStreamsError extends Error {
   constructor(maxStreams: number) {
     super(`this instance already serves its maximum of ${maxStreams} streams`);
     this.name = 'TooManyStreamsError';
+  }
+}
+
+/** An operator command was called with arguments it cannot run with; it prints its usage and exits with 2. */
+export class UsageError extends Error {
+  readonly code = 'ERR_USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
   }
 }
