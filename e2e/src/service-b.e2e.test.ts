@@ -80,3 +80,78 @@ describe('service-b exactly once', () => {
     await expectEveryAcceptedCallOnce(result.accepted);
   });
 });
+
+interface Calculation {
+  seq: string;
+  eventId: string;
+  sum: number;
+}
+
+/** Reads SSE `data:` payloads from a stream until `count` arrived or the time is up. */
+async function readStream(url: string, headers: Record<string, string>, count: number, onOpen: () => Promise<void>) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 20_000);
+  const response = await fetch(url, { headers, signal: controller.signal });
+  await onOpen();
+  const received: Calculation[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end = buffer.indexOf('\n\n');
+      while (end !== -1) {
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .find((line) => line.startsWith('data: '));
+        if (data) received.push(JSON.parse(data.slice(6)) as Calculation);
+        buffer = buffer.slice(end + 2);
+        end = buffer.indexOf('\n\n');
+      }
+      if (received.length >= count) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return received;
+}
+
+describe('service-b query API and live stream', () => {
+  it('pages a user's calculations newest first and resumes a stream from Last-Event-ID', async () => {
+    const { client, close } = calculatorClient();
+    const userId = freshUserId('pages');
+    const answers = [];
+    for (const n of [1, 2, 3]) answers.push(await client.calculateSum({ userId, operands: [n] }));
+    await eventually('three calculations', async () => {
+      const { body } = await getServiceB<{ items: Calculation[] }>(`/v1/users/${userId}/calculations`);
+      return body.items.length === 3 ? true : undefined;
+    });
+
+    const first = await getServiceB<{ items: Calculation[]; nextCursor: string }>(
+      `/v1/users/${userId}/calculations?limit=2`,
+    );
+    expect(first.body.items.map((c) => c.sum)).toEqual([3, 2]);
+    const second = await getServiceB<{ items: Calculation[]; nextCursor: string | null }>(
+      `/v1/users/${userId}/calculations?limit=2&cursor=${first.body.nextCursor}`,
+    );
+    expect(second.body.items.map((c) => c.sum)).toEqual([1]);
+    expect(second.body.nextCursor).toBeNull();
+    expect((await getServiceB(`/v1/users/${userId}/calculations?limit=0`)).status).toBe(400);
+
+    // Resume after the oldest: the two later ones are replayed, then a new one arrives live.
+    const oldestSeq = second.body.items[0]?.seq as string;
+    const streamed = await readStream(
+      `${stack.serviceBUrl}/v1/users/${userId}/stream`,
+      { 'last-event-id': oldestSeq },
+      3,
+      async () => {
+        answers.push(await client.calculateSum({ userId, operands: [4] }));
+      },
+    );
+    close();
+    expect(streamed.map((c) => c.sum)).toEqual([2, 3, 4]);
+    expect(streamed.map((c) => c.eventId)).toEqual(answers.slice(1).map((a) => a.eventId));
+  });
+});
