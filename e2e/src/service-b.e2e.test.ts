@@ -119,7 +119,7 @@ async function readStream(url: string, headers: Record<string, string>, count: n
 }
 
 describe('service-b query API and live stream', () => {
-  it('pages a user's calculations newest first and resumes a stream from Last-Event-ID', async () => {
+  it('pages the calculations of a user newest first and resumes a stream from Last-Event-ID', async () => {
     const { client, close } = calculatorClient();
     const userId = freshUserId('pages');
     const answers = [];
