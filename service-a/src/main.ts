@@ -35,11 +35,7 @@ const pool = createPool(
   dbLogger,
 );
 
-let outboxQueuedRows = () => 0;
-const metrics = createMetrics(config.INSTANCE_ID, {
-  queuedRows: () => outboxQueuedRows(),
-  pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-});
+// The flush reads `metrics` only when a call is written, after both exist.
 const outbox = createGroupCommit<OutboxRow, RecordedSum>({
   flush: async (rows) => {
     const stopTimer = metrics.outboxBatchDuration.startTimer();
@@ -58,7 +54,10 @@ const outbox = createGroupCommit<OutboxRow, RecordedSum>({
   maxInFlight: config.OUTBOX_MAX_IN_FLIGHT,
   onBatch: (rows) => metrics.outboxBatchRows.observe(rows),
 });
-outboxQueuedRows = outbox.queuedRows;
+const metrics = createMetrics(config.INSTANCE_ID, {
+  queuedRows: outbox.queuedRows,
+  pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+});
 
 const encoder = createEventEncoder(config.SCHEMA_REGISTRY_URL, config.USER_EVENTS_TOPIC);
 const calculator = createCalculator({ encoder, outbox, newEventId: () => uuidv7(), now: () => Date.now() });

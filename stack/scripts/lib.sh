@@ -63,7 +63,7 @@ sv_start() {
 # http_ok URL: true when the URL answers 2xx.
 http_ok() { curl -sf -o /dev/null --max-time 2 "$1"; }
 
-# java_class CLASS ARGS...: runs a Kafka tool from the staged libs.
+# kafka_tool CLASS ARGS...: runs a Kafka tool from the staged libs.
 kafka_tool() {
   java -Xmx256m -Dlog4j2.configurationFile="$STACK_DIR/kafka/log4j2-tools.properties" \
     -cp "$RUN_DIR/jvm/libs/*" "$@"
