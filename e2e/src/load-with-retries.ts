@@ -12,7 +12,9 @@ export interface LoadResult {
 /**
  * `workers` concurrent clients, one user each, calling CalculateSum with a unique request id per
  * call for `durationMs`. UNAVAILABLE is retried with the same request id, which idempotency makes
- * safe; anything else counts as a failure.
+ * safe, and so is a stream reset: when an instance dies after it has started its answer, nginx can
+ * only reset the client's stream (INTERNAL "Received RST_STREAM"), and the call may or may not have
+ * been committed. Anything else counts as a failure.
  */
 export async function loadWithRetries(
   client: CalculatorServiceClient,
@@ -31,12 +33,14 @@ export async function loadWithRetries(
             result.accepted.set(answer.eventId, { userId, sum: answer.sum });
             break;
           } catch (error) {
-            if (error instanceof ClientError && error.code === Status.UNAVAILABLE && attempt < 20) {
+            if (isRetryable(error) && attempt < 20) {
               result.retries++;
               await sleep(50 * (attempt + 1));
               continue;
             }
-            result.failures.push(error);
+            result.failures.push(
+              error instanceof ClientError ? { code: Status[error.code], details: error.details } : String(error),
+            );
             break;
           }
         }
@@ -44,4 +48,10 @@ export async function loadWithRetries(
     }),
   );
   return result;
+}
+
+function isRetryable(error: unknown): boolean {
+  if (!(error instanceof ClientError)) return false;
+  if (error.code === Status.UNAVAILABLE) return true;
+  return error.code === Status.INTERNAL && error.details.startsWith('Received RST_STREAM');
 }
