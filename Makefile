@@ -8,7 +8,7 @@ WITH_CLIENT_ENV = $(WITH_STACK_ENV) KAFKA_BROKERS="$${KAFKA_BROKERS:-$$STACK_HOS
 	SCHEMA_REGISTRY_URL="$${SCHEMA_REGISTRY_URL:-http://$$STACK_HOST:$$REGISTRY_PORT/apis/ccompat/v7}" \
 	KAFKA_TOPIC="$$USER_EVENTS_TOPIC"
 
-.PHONY: help up down status logs clean deps build lint typecheck test-unit test-e2e test bench inspect replay-dlq
+.PHONY: help up down status logs clean deps build lint typecheck test-unit test-e2e test bench inspect replay-dlq consumer-groups
 
 help: ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,3 +59,6 @@ inspect: ## print a topic's records as JSON lines: TOPIC=user-events.dlq ARGS="-
 replay-dlq: ## re-publish dead letters to their source topic once the cause is fixed: ARGS="--dry-run --reason R"
 	@npx tsc -b service-b >&2
 	@$(WITH_CLIENT_ENV) npm run --silent replay-dlq -w service-b -- $(ARGS)
+
+consumer-groups: ## Kafka's consumer group tool, e.g. ARGS="--describe --group service-b" (see README: rewinding)
+	@bash stack/scripts/consumer-groups.sh $(ARGS)

@@ -10,9 +10,9 @@ duration=${DURATION:-60s}
 out="$REPO_DIR/bench"
 mkdir -p "$out"
 k6="$RUN_DIR/bin/k6"
-# applied NAME LABEL: the value of service-b's counter sample NAME{…LABEL…}.
+# metric NAME LABEL: service-b's counter sample NAME{…LABEL…}, summed over its instances.
 metric() {
-  curl -sf "http://$STACK_HOST:$SERVICE_B_PORT/metrics" \
+  for i in $(seq 1 "$SERVICE_B_INSTANCES"); do curl -sf "http://$STACK_HOST:$((SERVICE_B_PORT + i - 1))/metrics"; done \
     | awk -v name="$1" -v label="$2" 'index($0, name "{") == 1 && index($0, label) {s += $NF} END {print s + 0}'
 }
 

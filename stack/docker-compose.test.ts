@@ -15,8 +15,9 @@ describe('docker-compose.yml', () => {
   it('describes every part of the native stack', () => {
     const instances = Number(defaultOf('SERVICE_A_INSTANCES'));
     const serviceA = Array.from({ length: instances }, (_, i) => `service-a-${i + 1}`);
+    const serviceB = Array.from({ length: Number(defaultOf('SERVICE_B_INSTANCES')) }, (_, i) => `service-b-${i + 1}`);
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgres', 'kafka', 'registry', 'connect', 'service-b', 'nginx', ...serviceA]),
+      expect.arrayContaining(['postgres', 'kafka', 'registry', 'connect', 'nginx', ...serviceA, ...serviceB]),
     );
   });
 

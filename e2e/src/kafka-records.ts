@@ -59,3 +59,15 @@ export async function produceRecord(topic: string, record: RawRecord): Promise<v
     await producer.disconnect();
   }
 }
+
+/** The client ids of the members of a consumer group, as the group coordinator sees them now. */
+export async function groupMemberClientIds(groupId: string): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    return (groups[0]?.members ?? []).map((member) => member.clientId).sort();
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -14,6 +14,11 @@ export const stack = {
   /** A single service-a instance, bypassing nginx (instances are numbered from 1). */
   serviceAAddress: (instance: number) => `${host}:${Number(env.SERVICE_A_BASE_PORT ?? '50060') + instance}`,
   serviceBUrl: `http://${host}:${env.SERVICE_B_PORT ?? '3000'}`,
+  /** Every service-b instance; they share the consumer group, each serves the whole API. */
+  serviceBUrls: Array.from(
+    { length: Number(env.SERVICE_B_INSTANCES ?? '2') },
+    (_, i) => `http://${host}:${Number(env.SERVICE_B_PORT ?? '3000') + i}`,
+  ),
   kafkaBrokers: [`${host}:${env.KAFKA_PORT ?? '9092'}`],
   topic: env.USER_EVENTS_TOPIC ?? 'user-events',
   registryUrl: `http://${host}:${env.REGISTRY_PORT ?? '8081'}/apis/ccompat/v7`,
@@ -50,14 +55,26 @@ export async function supervisorctl(...args: string[]): Promise<void> {
   await execFileAsync('supervisorctl', ['-c', stack.supervisorConf, ...args]);
 }
 
+/** The process id supervisor reports for a program: it changes when the process restarted. */
+export async function supervisedPid(program: string): Promise<number> {
+  const { stdout } = await execFileAsync('supervisorctl', ['-c', stack.supervisorConf, 'pid', program]);
+  return Number(stdout.trim());
+}
+
 /** A user id no earlier run has used, so each test starts from an empty summary. */
 export function freshUserId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** The value of a counter sample in service-b's /metrics, 0 when absent. */
-export async function serviceBCounter(name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`${stack.serviceBUrl}/metrics`)).text();
+/** The value of a counter sample in one service-b instance's /metrics, 0 when absent. */
+export async function serviceBInstanceCounter(url: string, name: string, labels: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+/** A counter summed over every service-b instance (each counts the partitions it owns). */
+export async function serviceBCounter(name: string, labels: string): Promise<number> {
+  const values = await Promise.all(stack.serviceBUrls.map((url) => serviceBInstanceCounter(url, name, labels)));
+  return values.reduce((a, b) => a + b, 0);
 }

@@ -7,6 +7,8 @@ export const brokerListSchema = z
   .transform((value) => value.split(',').map((broker) => broker.trim()));
 
 const configSchema = z.object({
+  /** Names this instance in logs and as the Kafka client id (instances share the consumer group). */
+  INSTANCE_ID: z.string().min(1).default('service-b'),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Live streams one instance serves at once; each holds a connection and queries when woken. */
@@ -17,6 +19,11 @@ const configSchema = z.object({
   KAFKA_TOPIC: z.string().min(1).default('user-events'),
   KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).optional(),
   KAFKA_GROUP_ID: z.string().min(1).default('service-b'),
+  /**
+   * How long the group waits for a silent member (a crashed instance) before its partitions move:
+   * Kafka's 45 s default stalls a killed instance's partitions that long; 10 s with 3 s heartbeats.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(10_000),
   /** Events handed to one eachBatch call, hence applied in one database transaction. */
   KAFKA_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   SCHEMA_REGISTRY_URL: z.url(),

@@ -6,6 +6,7 @@ import { migrate } from './db/migrate.js';
 import { createNotificationListener } from './db/notification-listener.js';
 import { createPool } from './db/pool.js';
 import { createEventDecoder } from './events/event-decoder.js';
+import { registerConsumerLagMetric } from './kafka/consumer-lag.js';
 import { createDeadLetterPublisher } from './kafka/dead-letter-publisher.js';
 import { createEventConsumer } from './kafka/event-consumer.js';
 import { kafkaLogger } from './kafka/kafka-logger.js';
@@ -15,7 +16,7 @@ import { retryUntilDone } from './retry-until-done.js';
 import { createHttpServer } from './transport/http-server.js';
 
 const config = loadConfig();
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger(config.LOG_LEVEL).child({ instance: config.INSTANCE_ID });
 const metrics = createMetrics();
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger.child({ component: 'db' }));
 const store = createCalculationStore(pool);
@@ -28,7 +29,7 @@ const notifications = createNotificationListener({
 const kafka = new KafkaJS.Kafka({
   kafkaJS: {
     brokers: config.KAFKA_BROKERS,
-    clientId: 'service-b',
+    clientId: config.INSTANCE_ID,
     logger: kafkaLogger(logger.child({ component: 'kafka' })),
   },
 });
@@ -39,9 +40,21 @@ const consumer = kafka.consumer({
     fromBeginning: true,
     // Offsets are committed by the consumer loop, after the database commit.
     autoCommit: false,
+    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatInterval: 3000,
     partitionAssigners: [KafkaJS.PartitionAssigners.cooperativeSticky],
   },
   'js.consumer.max.batch.size': config.KAFKA_MAX_BATCH_SIZE,
+});
+
+const admin = kafka.admin();
+registerConsumerLagMetric({
+  registry: metrics.registry,
+  consumer,
+  admin,
+  topic: config.KAFKA_TOPIC,
+  groupId: config.KAFKA_GROUP_ID,
+  logger: logger.child({ component: 'consumer-lag' }),
 });
 
 let consuming = false;
@@ -62,7 +75,10 @@ const http = createHttpServer({
   store,
   notifications,
   metrics,
-  isReady: () => consuming && databaseHealthy,
+  notReadyReasons: () => [
+    ...(consuming ? [] : ['the consumer is not running']),
+    ...(databaseHealthy ? [] : ['the database refuses writes; the consumer is retrying with backoff']),
+  ],
   logger: logger.child({ component: 'http' }),
   maxStreams: config.HTTP_MAX_STREAMS,
 });
@@ -73,6 +89,7 @@ closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
   consuming = false;
   await eventConsumer.close();
   await producer.disconnect();
+  await admin.disconnect();
   await http.close();
   await notifications.close();
   await pool.end();
@@ -82,6 +99,7 @@ await retryUntilDone(() => migrate(pool), logger.child({ component: 'db' }), 'mi
 notifications.start();
 await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 await producer.connect();
+await admin.connect();
 await eventConsumer.start();
 consuming = true;
 logger.info({ port: config.HTTP_PORT, topic: config.KAFKA_TOPIC, group: config.KAFKA_GROUP_ID }, 'service-b ready');

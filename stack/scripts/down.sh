@@ -47,6 +47,7 @@ if running postgres && running connect; then
 fi
 
 step "stopping service-b, Connect, registry, Kafka, Postgres"
-for program in service-b connect registry kafka postgres; do sv stop "$program" >/dev/null || true; done
+for i in $(seq 1 "$SERVICE_B_INSTANCES"); do sv stop "service-b-$i" >/dev/null || true; done
+for program in connect registry kafka postgres; do sv stop "$program" >/dev/null || true; done
 sv shutdown >/dev/null
 step "stack stopped (data kept in $RUN_DIR)"

@@ -25,6 +25,12 @@ for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
   upstream+="    server $STACK_HOST:$((SERVICE_A_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
   http_upstream+="    server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
 done
+# One supervisor program per service-b instance; they share the consumer group and the database.
+for i in $(seq 1 "$SERVICE_B_INSTANCES"); do
+  INSTANCE=$i INSTANCE_HTTP_PORT=$((SERVICE_B_PORT + i - 1)) \
+    envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_HTTP_PORT}" \
+    < "$STACK_DIR/supervisor/service-b.conf" >> "$conf/supervisord.conf"
+done
 SERVICE_A_UPSTREAM_SERVERS=$upstream SERVICE_A_HTTP_UPSTREAM_SERVERS=$http_upstream \
   envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${SERVICE_A_UPSTREAM_SERVERS} \${SERVICE_A_HTTP_UPSTREAM_SERVERS}" \
   < "$REPO_DIR/nginx/nginx.conf" > "$conf/nginx.conf"

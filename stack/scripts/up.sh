@@ -34,8 +34,12 @@ wait_for "Kafka Connect with Debezium on :$CONNECT_PORT" 180 connect_has_debeziu
 # The slot must exist before any service writes: rows committed earlier would never be published.
 "$REPO_DIR/connectors/register.sh"
 
-sv_start_current service-b "$REPO_DIR/service-b/dist" "$REPO_DIR/service-b/migrations" "$REPO_DIR/proto/dist"
-wait_for "service-b on :$SERVICE_B_PORT" 60 http_ok "http://$STACK_HOST:$SERVICE_B_PORT/readyz"
+for i in $(seq 1 "$SERVICE_B_INSTANCES"); do
+  sv_start_current "service-b-$i" "$REPO_DIR/service-b/dist" "$REPO_DIR/service-b/migrations" "$REPO_DIR/proto/dist"
+done
+for i in $(seq 1 "$SERVICE_B_INSTANCES"); do
+  wait_for "service-b-$i on :$((SERVICE_B_PORT + i - 1))" 60 http_ok "http://$STACK_HOST:$((SERVICE_B_PORT + i - 1))/readyz"
+done
 for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
   sv_start_current "service-a-$i" "$REPO_DIR/service-a/dist" "$REPO_DIR/proto/dist" "$REPO_DIR/proto/src/generated"
 done
@@ -56,7 +60,7 @@ cat <<TXT
   HTTP/JSON (nginx)                               http://$STACK_HOST:$NGINX_HTTP_PORT/v1/sum
   service-a instances (gRPC)                      $(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf '%s ' "$STACK_HOST:$((SERVICE_A_BASE_PORT + i))"; done)
   service-a HTTP (/v1/sum /metrics …)            $(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf '%s ' "http://$STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i))"; done)
-  service-b HTTP API, /metrics                    http://$STACK_HOST:$SERVICE_B_PORT/v1
+  service-b HTTP API, /metrics                    $(for i in $(seq 1 "$SERVICE_B_INSTANCES"); do printf '%s ' "http://$STACK_HOST:$((SERVICE_B_PORT + i - 1))/v1"; done)
   PostgreSQL                                      $STACK_HOST:$PG_PORT (databases $PG_CALCULATOR_DB, $PG_RESULTS_DB, $PG_REGISTRY_DB)
   Kafka (topic $USER_EVENTS_TOPIC)                       $STACK_HOST:$KAFKA_PORT
   Kafka Connect REST                              http://$STACK_HOST:$CONNECT_PORT/connectors/$CONNECTOR_NAME/status

@@ -99,7 +99,9 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       await consumer.run({ eachBatch: handleBatch });
     },
     async close() {
+      // Stops fetching, lets the running batch finish (it commits its offset), then leaves the group.
       await consumer.disconnect();
+      logger.info('left the consumer group');
     },
   };
 }

@@ -17,7 +17,7 @@ function serve(store: FakeCalculationStore = createFakeCalculationStore()) {
     store,
     notifications: { subscribe: () => () => {} },
     metrics: createMetrics(),
-    isReady: () => true,
+    notReadyReasons: () => [],
     logger: pino({ level: 'silent' }),
     maxStreams: 10,
   });

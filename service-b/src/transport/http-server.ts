@@ -15,7 +15,8 @@ export interface HttpServerDeps {
   store: CalculationStore;
   notifications: Pick<NotificationListener, 'subscribe'>;
   metrics: Pick<Metrics, 'registry' | 'streamsOpen' | 'streamsRejected'>;
-  isReady: () => boolean;
+  /** Why the instance cannot take its share of the work right now; empty when it can. */
+  notReadyReasons: () => string[];
   logger: Logger;
   maxStreams: number;
   /** How often an idle stream sends a comment; 15 s unless a test needs otherwise. */
@@ -82,8 +83,9 @@ export function createHttpServer(deps: HttpServerDeps) {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const ready = deps.isReady();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+    const reasons = deps.notReadyReasons();
+    if (reasons.length === 0) return reply.code(200).send({ status: 'ready' });
+    return reply.code(503).send({ status: 'not ready', reasons });
   });
   app.get('/metrics', async (_request, reply) =>
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),

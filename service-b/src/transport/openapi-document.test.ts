@@ -19,7 +19,7 @@ async function servedDocument() {
     store: createFakeCalculationStore(),
     notifications: { subscribe: () => () => {} },
     metrics: createMetrics(),
-    isReady: () => true,
+    notReadyReasons: () => [],
     logger: pino({ level: 'silent' }),
     maxStreams: 10,
   });

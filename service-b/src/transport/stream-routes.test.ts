@@ -45,7 +45,7 @@ function serve(options: { store?: FakeCalculationStore; maxStreams?: number; kee
     store,
     notifications,
     metrics,
-    isReady: () => true,
+    notReadyReasons: () => [],
     logger: pino({ level: 'silent' }),
     maxStreams: options.maxStreams ?? 10,
     keepAliveMs: options.keepAliveMs ?? 60_000,
