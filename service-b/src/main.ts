@@ -95,7 +95,8 @@ closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
   await pool.end();
 });
 
-await retryUntilDone(() => migrate(pool), logger.child({ component: 'db' }), 'migrate the database');
+const migrations = await retryUntilDone(() => migrate(pool), logger.child({ component: 'db' }), 'migrate the database');
+logger.info({ applied: migrations }, 'database schema up to date');
 notifications.start();
 await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 await producer.connect();

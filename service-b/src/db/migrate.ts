@@ -2,12 +2,41 @@ import { readdir, readFile } from 'node:fs/promises';
 import type pg from 'pg';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
+/** Held for the whole run, so instances starting together migrate one after the other. */
+const MIGRATION_LOCK_KEY = 0x5eb1_0001;
 
-/** Applies every migration file in name order; each is idempotent (IF NOT EXISTS), so a restart re-runs them safely. */
+/**
+ * Applies, in name order, every migration file the `schema_migrations` ledger does not list yet,
+ * each in its own transaction together with its ledger row. Returns the files it applied.
+ */
 export async function migrate(pool: pg.Pool): Promise<string[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter((file) => file.endsWith('.sql')).sort();
-  for (const file of files) {
-    await pool.query(await readFile(new URL(file, MIGRATIONS_DIR), 'utf8'));
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set(
+      (await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((row) => row.name),
+    );
+    const applied: string[] = [];
+    for (const file of files.filter((f) => !done.has(f))) {
+      const sql = await readFile(new URL(file, MIGRATIONS_DIR), 'utf8');
+      await client.query('BEGIN');
+      try {
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      applied.push(file);
+    }
+    return applied;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    client.release();
   }
-  return files;
 }
