@@ -22,6 +22,11 @@ SELECT format('CREATE ROLE %I LOGIN', :'registry_user')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'registry_user') \gexec
 SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'registry_user', :'registry_password') \gexec
 
+-- Prometheus' Postgres exporter: reads the statistics views (pg_monitor), nothing else.
+SELECT format('CREATE ROLE %I LOGIN IN ROLE pg_monitor', :'monitoring_user')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'monitoring_user') \gexec
+SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'monitoring_user', :'monitoring_password') \gexec
+
 SELECT format('CREATE DATABASE %I OWNER outbox_owner', :'calculator_db')
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'calculator_db') \gexec
 SELECT format('CREATE DATABASE %I OWNER %I', :'results_db', :'service_b_user')

@@ -6,6 +6,8 @@ source "$(dirname "$0")/lib.sh"
 
 packages=(
   postgresql-15 nginx supervisor curl
+  # Monitoring and the benchmark report: Prometheus with exporters for nginx and Postgres, gnuplot for the chart.
+  prometheus prometheus-nginx-exporter prometheus-postgres-exporter gnuplot-nox
   # librdkafka, bundled in @confluentinc/kafka-javascript, links against these.
   build-essential python3 libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev
 )

@@ -34,4 +34,10 @@ done
 SERVICE_A_UPSTREAM_SERVERS=$upstream SERVICE_A_HTTP_UPSTREAM_SERVERS=$http_upstream \
   envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${SERVICE_A_UPSTREAM_SERVERS} \${SERVICE_A_HTTP_UPSTREAM_SERVERS}" \
   < "$REPO_DIR/nginx/nginx.conf" > "$conf/nginx.conf"
+# Prometheus: one target per service instance.
+SERVICE_A_METRICS_TARGETS=$(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf '"%s:%s",' "$STACK_HOST" $((SERVICE_A_HTTP_BASE_PORT + i)); done)
+SERVICE_B_METRICS_TARGETS=$(for i in $(seq 1 "$SERVICE_B_INSTANCES"); do printf '"%s:%s",' "$STACK_HOST" $((SERVICE_B_PORT + i - 1)); done)
+SERVICE_A_METRICS_TARGETS=${SERVICE_A_METRICS_TARGETS%,} SERVICE_B_METRICS_TARGETS=${SERVICE_B_METRICS_TARGETS%,} \
+  envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${SERVICE_A_METRICS_TARGETS} \${SERVICE_B_METRICS_TARGETS}" \
+  < "$STACK_DIR/monitoring/prometheus.yml" > "$conf/prometheus.yml"
 step "configs rendered into $conf"

@@ -27,5 +27,6 @@ pg_admin -d postgres -f "$STACK_DIR/postgres/bootstrap.sql" \
   -v service_b_user="$SERVICE_B_DB_USER" -v service_b_password="$SERVICE_B_DB_PASSWORD" \
   -v debezium_user="$DEBEZIUM_DB_USER" -v debezium_password="$DEBEZIUM_DB_PASSWORD" \
   -v registry_user="$REGISTRY_DB_USER" -v registry_password="$REGISTRY_DB_PASSWORD" \
+  -v monitoring_user="$MONITORING_DB_USER" -v monitoring_password="$MONITORING_DB_PASSWORD" \
   -v publication="$PUBLICATION_NAME"
 step "Postgres roles, databases and outbox in place"

@@ -50,6 +50,11 @@ sv_start_current nginx "$RUN_DIR/conf/nginx.conf"
 nginx_listening() { (exec 3<>"/dev/tcp/$STACK_HOST/$NGINX_GRPC_PORT") 2>/dev/null; }
 wait_for "nginx on :$NGINX_GRPC_PORT" 15 nginx_listening
 
+sv_start nginx-exporter
+sv_start postgres-exporter
+sv_start_current prometheus "$RUN_DIR/conf/prometheus.yml"
+wait_for "Prometheus on :$PROMETHEUS_PORT" 30 http_ok "http://$STACK_HOST:$PROMETHEUS_PORT/-/ready"
+
 step "sending one sum through the pipeline"
 node "$REPO_DIR/e2e/dist/smoke.js"
 
@@ -64,6 +69,7 @@ cat <<TXT
   PostgreSQL                                      $STACK_HOST:$PG_PORT (databases $PG_CALCULATOR_DB, $PG_RESULTS_DB, $PG_REGISTRY_DB)
   Kafka (topic $USER_EVENTS_TOPIC)                       $STACK_HOST:$KAFKA_PORT
   Kafka Connect REST                              http://$STACK_HOST:$CONNECT_PORT/connectors/$CONNECTOR_NAME/status
+  Prometheus (every process, one target each)    http://$STACK_HOST:$PROMETHEUS_PORT/targets
   Apicurio Registry (Confluent API)               http://$STACK_HOST:$REGISTRY_PORT/apis/ccompat/v7
   logs                                            $RUN_DIR/logs/
   processes                                       make status | make down
