@@ -1,34 +1,53 @@
 #!/usr/bin/env bash
-# make bench: CalculateSum through nginx at a fixed arrival rate for a fixed time, then a report
-# (bench/report.md) with the achieved rate, latency, errors and the reconciliation against service-b.
+# make bench: CalculateSum through nginx at a fixed arrival rate for a fixed time, with the
+# end-to-end visibility probe beside it, then bench/report.md and bench/chart.png: achieved rate,
+# latency, errors, end-to-end lag and consumer lag (from Prometheus), CPU per process, and the
+# reconciliation of this run's accepted calls against what service-b stored.
 set -euo pipefail
 source "$(dirname "$0")/../stack/scripts/lib.sh"
 source "$STACK_DIR/defaults.env"
 
-rate=${RATE:-1000}
+rate=${RATE:-3000}
 duration=${DURATION:-60s}
+visibility_rate=${VISIBILITY_RATE:-5}
+run_id="bench-$(date +%s)"
 out="$REPO_DIR/bench"
 mkdir -p "$out"
 k6="$RUN_DIR/bin/k6"
-# metric NAME LABEL: service-b's counter sample NAME{…LABEL…}, summed over its instances.
-metric() {
-  for i in $(seq 1 "$SERVICE_B_INSTANCES"); do curl -sf "http://$STACK_HOST:$((SERVICE_B_PORT + i - 1))/metrics"; done \
-    | awk -v name="$1" -v label="$2" 'index($0, name "{") == 1 && index($0, label) {s += $NF} END {print s + 0}'
+prometheus="http://$STACK_HOST:$PROMETHEUS_PORT"
+
+stored() {
+  pg_admin -d "$PG_RESULTS_DB" -Atc "SELECT count(*) || ' ' || count(DISTINCT request_id)
+    FROM calculations WHERE request_id LIKE '${run_id}-%'"
 }
 
-applied_before=$(metric events_processed_total 'outcome="applied"')
-duplicates_before=$(metric events_processed_total 'outcome="duplicate"')
-step "k6: CalculateSum at ${rate}/s for ${duration} through nginx"
-"$k6" run --quiet -e RATE="$rate" -e DURATION="$duration" -e RUN_ID="bench-$(date +%s)" \
-  -e GRPC_TARGET="$STACK_HOST:$NGINX_GRPC_PORT" --summary-export "$out/k6-summary.json" \
-  --summary-trend-stats 'avg,p(50),p(95),p(99),max' "$REPO_DIR/loadtest/grpc-calculate-sum.js" || true
+node "$REPO_DIR/loadtest/sample-processes.mjs" "$(supervisor_conf)" "$out/cpu-samples.json" &
+sampler=$!
+started=$(date +%s)
+step "k6: CalculateSum at ${rate}/s for ${duration} through nginx (+ ${visibility_rate}/s end-to-end probes), run ${run_id}"
+(cd "$REPO_DIR/loadtest" && K6_PROMETHEUS_RW_SERVER_URL="$prometheus/api/v1/write" \
+  K6_PROMETHEUS_RW_TREND_STATS='p(50),p(95),p(99),max' K6_PROMETHEUS_RW_PUSH_INTERVAL=5s \
+  "$k6" run --quiet -o experimental-prometheus-rw --tag testid="$run_id" \
+  -e RATE="$rate" -e DURATION="$duration" -e VISIBILITY_RATE="$visibility_rate" -e RUN_ID="$run_id" \
+  -e GRPC_TARGET="$STACK_HOST:$NGINX_GRPC_PORT" -e SERVICE_B_URL="http://$STACK_HOST:$SERVICE_B_PORT" \
+  --summary-export "$out/k6-summary.json" --summary-trend-stats 'avg,p(50),p(95),p(99),max' bench.js) || true
+ended=$(date +%s)
+kill -TERM "$sampler"
+wait "$sampler" || true
 
-ok=$(node -e 'const s=require(process.argv[1]);console.log(s.metrics.checks.passes/2|0)' "$out/k6-summary.json")
-step "waiting for service-b to apply the ${ok} accepted calls"
-caught_up() { [ $(( $(metric events_processed_total 'outcome="applied"') - applied_before )) -ge "$ok" ]; }
-poll_until 120 caught_up >/dev/null || warn "service-b had not applied every accepted call after 120 s"
-applied=$(( $(metric events_processed_total 'outcome="applied"') - applied_before ))
-duplicates=$(( $(metric events_processed_total 'outcome="duplicate"') - duplicates_before ))
+ok=$(node -e 'const m=require(process.argv[1]).metrics;console.log(m["checks{scenario:calculate_sum}"]?.passes/2|0)' "$out/k6-summary.json")
+step "waiting for service-b to store the ${ok} accepted calls"
+caught_up() { [ "$(stored | cut -d' ' -f1)" -ge "$ok" ]; }
+poll_until 120 caught_up >/dev/null || warn "service-b had not stored every accepted call after 120 s"
+# One more scrape, so Prometheus holds the final counters.
+sleep 6
 
-node "$REPO_DIR/loadtest/write-report.mjs" "$out/k6-summary.json" "$rate" "$duration" "$applied" "$duplicates" > "$out/report.md"
+node "$REPO_DIR/loadtest/write-report.mjs" \
+  --summary "$out/k6-summary.json" --cpu "$out/cpu-samples.json" --prometheus "$prometheus" \
+  --rate "$rate" --duration "$duration" --start "$started" --end "$ended" --run-id "$run_id" \
+  --accepted "$ok" --stored "$(stored)" --chart-data "$out/chart-data.tsv" > "$out/report.md"
+cpu_names=$(head -1 "$out/chart-data.tsv" | cut -f7- | tr '\t' ' ')
+gnuplot -e "data='$out/chart-data.tsv'; output='$out/chart.png'; offered=$rate; cpu_names='$cpu_names'" \
+  "$REPO_DIR/loadtest/chart.gnuplot"
 cat "$out/report.md"
+step "report: $out/report.md, chart: $out/chart.png"
