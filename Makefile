@@ -47,7 +47,7 @@ test-e2e: up ## end-to-end tests against the running stack
 
 test: lint typecheck test-unit test-e2e ## everything: lint, typecheck, unit, end-to-end (starts the stack if needed)
 
-bench: up ## k6 at RATE/s for DURATION through nginx (defaults 1000/s, 60s); writes bench/report.md
+bench: up ## k6 at RATE/s for DURATION through nginx (defaults 3000/s, 60s); writes bench/report.md + chart.png
 	@bash stack/scripts/install-k6.sh
 	@bash loadtest/bench.sh
 

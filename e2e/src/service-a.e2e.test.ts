@@ -191,7 +191,7 @@ describe('health, reflection and HTTP/JSON', () => {
 
 describe('failover and shutdown under load', () => {
   it('answers UNAVAILABLE when no instance is left behind nginx', async () => {
-    const instances = ['service-a-1', 'service-a-2', 'service-a-3'];
+    const instances = Array.from({ length: stack.serviceAInstances }, (_, i) => `service-a-${i + 1}`);
     await supervisorctl('stop', ...instances);
     try {
       const error = await rejection(client.calculateSum({ userId: freshUserId('dead'), operands: [1] }));
@@ -219,8 +219,8 @@ describe('failover and shutdown under load', () => {
   it('finishes in-flight calls when an instance is stopped with SIGTERM under load', async () => {
     const load = loadWithRetries(client, { workers: 12, durationMs: 6000, userPrefix: freshUserId('term') });
     await new Promise((r) => setTimeout(r, 2000));
-    await supervisorctl('stop', 'service-a-3');
-    await supervisorctl('start', 'service-a-3');
+    await supervisorctl('stop', 'service-a-1');
+    await supervisorctl('start', 'service-a-1');
     const result = await load;
     expect(result.failures).toEqual([]);
     await expectEveryAcceptedCallOnce(result.accepted);

@@ -22,7 +22,7 @@ export const stack = {
   kafkaBrokers: [`${host}:${env.KAFKA_PORT ?? '9092'}`],
   topic: env.USER_EVENTS_TOPIC ?? 'user-events',
   prometheusUrl: `http://${host}:${env.PROMETHEUS_PORT ?? '9090'}`,
-  serviceAInstances: Number(env.SERVICE_A_INSTANCES ?? '3'),
+  serviceAInstances: Number(env.SERVICE_A_INSTANCES ?? '2'),
   registryUrl: `http://${host}:${env.REGISTRY_PORT ?? '8081'}/apis/ccompat/v7`,
   supervisorConf: resolve(env.RUN_DIR ?? resolve(import.meta.dirname, '../../.run'), 'conf/supervisord.conf'),
 };

@@ -29,4 +29,6 @@ pg_admin -d postgres -f "$STACK_DIR/postgres/bootstrap.sql" \
   -v registry_user="$REGISTRY_DB_USER" -v registry_password="$REGISTRY_DB_PASSWORD" \
   -v monitoring_user="$MONITORING_DB_USER" -v monitoring_password="$MONITORING_DB_PASSWORD" \
   -v publication="$PUBLICATION_NAME"
+# WAL and commit settings are reloadable: apply a changed postgresql.conf without a restart.
+pg_admin -d postgres -Atc "SELECT pg_reload_conf()" >/dev/null
 step "Postgres roles, databases and outbox in place"

@@ -52,24 +52,30 @@ const keyOf = (userId: string, requestId: string) => `${userId}\u0000${requestId
 
 /** Writes rows to the outbox in one transaction; rows whose request id was seen before get the recorded answer. */
 export async function insertOutboxRows(pool: pg.Pool, rows: readonly OutboxRow[]): Promise<RecordedSum[]> {
-  const written = await pool.query<{ id: string }>(INSERT_ROWS, [
-    rows.map((r) => r.eventId),
-    rows.map((r) => r.userId),
-    rows.map((r) => r.requestId),
-    rows.map((r) => r.sum),
-    rows.map((r) => r.payload),
-    rows.map((r) => r.traceparent),
-    rows.map((r) => r.createdAt),
-  ]);
+  // Named: each connection parses and plans the statement once, not once per batch.
+  const written = await pool.query<{ id: string }>({
+    name: 'insert-outbox-rows',
+    text: INSERT_ROWS,
+    values: [
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.userId),
+      rows.map((r) => r.requestId),
+      rows.map((r) => r.sum),
+      rows.map((r) => r.payload),
+      rows.map((r) => r.traceparent),
+      rows.map((r) => r.createdAt),
+    ],
+  });
   const writtenIds = new Set(written.rows.map((row) => row.id));
   const replays = rows.filter((row) => !writtenIds.has(row.eventId) && row.requestId !== null);
   const answers = new Map<string, { event_id: string; sum: number }>();
   if (replays.length > 0) {
     // Read after the commit above, so a concurrent first call that won the key is visible.
-    const recorded = await pool.query<{ user_id: string; request_id: string; event_id: string; sum: number }>(
-      RECORDED_ANSWERS,
-      [replays.map((r) => r.userId), replays.map((r) => r.requestId)],
-    );
+    const recorded = await pool.query<{ user_id: string; request_id: string; event_id: string; sum: number }>({
+      name: 'recorded-answers',
+      text: RECORDED_ANSWERS,
+      values: [replays.map((r) => r.userId), replays.map((r) => r.requestId)],
+    });
     for (const row of recorded.rows) answers.set(keyOf(row.user_id, row.request_id), row);
   }
   return rows.map((row) => {

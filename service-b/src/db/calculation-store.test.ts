@@ -2,6 +2,7 @@ import type { SumCalculated } from '@calculator/proto';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createCalculationStore, type DeliveredEvent, type StorePool } from './calculation-store.js';
+import type { Statement } from './in-transaction.js';
 
 const event = (n: number): SumCalculated => ({
   eventId: `019a8f3e-1c2b-7d4e-8f00-${String(n).padStart(12, '0')}`,
@@ -22,7 +23,12 @@ function fakePool(options: { inserted?: { event_id: string; seq: string }[]; fai
   const statements: string[] = [];
   const releases: (boolean | undefined)[] = [];
   const failOn = [...(options.failOn ?? [])];
-  const query = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[] }> => {
+  const query = async <R extends pg.QueryResultRow>(
+    given: Statement,
+    positional?: unknown[],
+  ): Promise<{ rows: R[] }> => {
+    const text = typeof given === 'string' ? given : given.text;
+    const values = typeof given === 'string' ? positional : given.values;
     const statement = text.trim().split(/\s+/).join(' ');
     statements.push(values === undefined || text.includes('jsonb_to_recordset') ? statement : `${statement} ${values}`);
     const failing = failOn.findIndex((part) => statement.includes(part));

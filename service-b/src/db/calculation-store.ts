@@ -145,7 +145,12 @@ export function createCalculationStore(pool: StorePool): CalculationStore {
       const inserted = await inTransaction(pool, async (client) => {
         // Waits for any other apply transaction to commit, so seqs drawn from here on are higher than all committed ones.
         await client.query(TAKE_APPLY_LOCK);
-        const result = await client.query<{ event_id: string; seq: string }>(APPLY_BATCH, [JSON.stringify(rows)]);
+        // Named: each connection parses and plans the statement once, not once per batch.
+        const result = await client.query<{ event_id: string; seq: string }>({
+          name: 'apply-batch',
+          text: APPLY_BATCH,
+          values: [JSON.stringify(rows)],
+        });
         const maxSeq = highestSeq(result.rows);
         if (maxSeq !== undefined) await client.query(NOTIFY_APPLIED, [maxSeq]);
         return result.rows;
