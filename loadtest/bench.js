@@ -5,7 +5,7 @@ import { options as visibilityOptions } from './end-to-end-visibility.js';
 import { options as grpcOptions } from './grpc-calculate-sum.js';
 
 export { visibility } from './end-to-end-visibility.js';
-export { calculateSum } from './grpc-calculate-sum.js';
+export { calculateSum, setup } from './grpc-calculate-sum.js';
 
 export const options = {
   scenarios: { ...grpcOptions.scenarios, ...visibilityOptions.scenarios },

@@ -30,8 +30,13 @@ export const options = {
 
 let connected = false;
 
+/** Request ids are `<run id>-<iteration>`: a run id used before would make every call a replay. */
+export function setup() {
+  return { runId: __ENV.RUN_ID || `run-${Date.now()}` };
+}
+
 /** One CalculateSum with a unique request id; the answer's status and sum are checked. */
-export function calculateSum() {
+export function calculateSum({ runId }) {
   if (!connected) {
     client.connect(target, { plaintext: true });
     connected = true;
@@ -41,7 +46,7 @@ export function calculateSum() {
   const response = client.invoke('calculator.v1.CalculatorService/CalculateSum', {
     user_id: user,
     operands: [a, 1],
-    request_id: `${__ENV.RUN_ID || 'run'}-${a}`,
+    request_id: `${runId}-${a}`,
   });
   check(response, {
     'status OK': (r) => r?.status === grpc.StatusOK,

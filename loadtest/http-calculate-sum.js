@@ -24,12 +24,17 @@ export const options = {
   },
 };
 
-export default function () {
+/** Request ids are `<run id>-http-<iteration>`: a run id used before would make every call a replay. */
+export function setup() {
+  return { runId: __ENV.RUN_ID || `run-${Date.now()}` };
+}
+
+export default function ({ runId }) {
   const a = exec.scenario.iterationInTest;
   const body = JSON.stringify({
     userId: `k6-http-${exec.vu.idInTest % 500}`,
     operands: [a, 1],
-    requestId: `${__ENV.RUN_ID || 'run'}-http-${a}`,
+    requestId: `${runId}-http-${a}`,
   });
   const response = http.post(url, body, params);
   check(response, {

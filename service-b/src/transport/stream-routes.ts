@@ -6,6 +6,7 @@ import { TooManyStreamsError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import { SEQ_PATTERN, streamCalculationsSchema, streamUserCalculationsSchema } from './api-schemas.js';
 import { openCalculationStream } from './calculation-stream.js';
+import { createCalculationTail } from './calculation-tail.js';
 import { createStreamHub } from './stream-hub.js';
 
 export interface StreamRoutesDeps {
@@ -34,9 +35,14 @@ const SSE_HEADERS = {
 
 const SEQ = new RegExp(SEQ_PATTERN);
 
+/** Newest calculations kept in memory for the streams: a few seconds of the benchmark's rate. */
+const TAIL_CAPACITY = 5000;
+
 /** GET /v1/stream and /v1/users/:userId/stream: calculations as server-sent events, woken by Postgres notifications. */
 export function registerStreamRoutes(app: FastifyInstance, deps: StreamRoutesDeps): void {
-  const { store, metrics, logger } = deps;
+  const { metrics, logger } = deps;
+  // One read per wake-up for all streams, instead of one query per open stream.
+  const store = createCalculationTail(deps.store, TAIL_CAPACITY);
   const hub = createStreamHub(deps.maxStreams);
   const unsubscribe = deps.notifications.subscribe((payload) =>
     hub.wakeAll(payload !== undefined && SEQ.test(payload) ? payload : undefined),
