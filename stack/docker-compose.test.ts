@@ -17,7 +17,16 @@ describe('docker-compose.yml', () => {
     const serviceA = Array.from({ length: instances }, (_, i) => `service-a-${i + 1}`);
     const serviceB = Array.from({ length: Number(defaultOf('SERVICE_B_INSTANCES')) }, (_, i) => `service-b-${i + 1}`);
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgres', 'kafka', 'registry', 'connect', 'nginx', ...serviceA, ...serviceB]),
+      expect.arrayContaining([
+        'postgres',
+        'kafka',
+        'registry',
+        'connect',
+        'nginx',
+        'prometheus',
+        ...serviceA,
+        ...serviceB,
+      ]),
     );
   });
 

@@ -8,6 +8,7 @@ psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d postgres -f /stack/postgres/boots
   -v service_b_user=service_b -v service_b_password="$SERVICE_B_DB_PASSWORD" \
   -v debezium_user=debezium -v debezium_password="$DEBEZIUM_DB_PASSWORD" \
   -v registry_user=registry -v registry_password="$REGISTRY_DB_PASSWORD" \
+  -v monitoring_user=monitoring -v monitoring_password="$MONITORING_DB_PASSWORD" \
   -v publication=outbox_publication
 # Debezium streams over a replication connection, which "all" databases in pg_hba does not cover.
 echo "host replication all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
