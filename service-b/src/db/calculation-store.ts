@@ -82,6 +82,8 @@ const APPLY_BATCH = `
 // Delivered to listeners only when the transaction commits, so a woken stream finds the rows.
 const NOTIFY_APPLIED = `SELECT pg_notify('${CALCULATIONS_APPLIED_CHANNEL}', $1::text)`;
 
+// The output column "seq" is text, for JSON; ORDER BY must name the bigint column
+// (calculations.seq), or it sorts the alias as text and '10000' comes before '9999'.
 const CALCULATION_COLUMNS = `
   seq::text AS seq, event_id::text AS "eventId", user_id AS "userId", operands, sum, request_id AS "requestId",
   created_at AS "createdAt", applied_at AS "appliedAt"`;
@@ -92,17 +94,17 @@ const CALCULATION_BY_ID = `SELECT ${CALCULATION_COLUMNS} FROM calculations WHERE
 const USER_CALCULATIONS_BEFORE = `
   SELECT ${CALCULATION_COLUMNS} FROM calculations
   WHERE user_id = $1 AND seq < COALESCE($2::bigint, 9223372036854775807)
-  ORDER BY seq DESC LIMIT $3`;
+  ORDER BY calculations.seq DESC LIMIT $3`;
 
 const CALCULATIONS_AFTER = `
   SELECT ${CALCULATION_COLUMNS} FROM calculations
   WHERE seq > $1::bigint
-  ORDER BY seq LIMIT $2`;
+  ORDER BY calculations.seq LIMIT $2`;
 
 const USER_CALCULATIONS_AFTER = `
   SELECT ${CALCULATION_COLUMNS} FROM calculations
   WHERE user_id = $1 AND seq > $2::bigint
-  ORDER BY seq LIMIT $3`;
+  ORDER BY calculations.seq LIMIT $3`;
 
 const LATEST_SEQ = 'SELECT COALESCE(max(seq), 0)::text AS seq FROM calculations';
 
