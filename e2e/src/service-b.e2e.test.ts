@@ -168,20 +168,33 @@ describe('service-b exactly once', () => {
 interface Calculation {
   seq: string;
   eventId: string;
+  userId: string;
   sum: number;
 }
 
-/** Reads SSE `data:` payloads from a stream until `count` arrived or the time is up. */
-async function readStream(url: string, headers: Record<string, string>, count: number, onOpen: () => Promise<void>) {
+/** Reads SSE `data:` payloads (those `keep` accepts) from a stream until `count` arrived or the time is up. */
+async function readStream(
+  url: string,
+  headers: Record<string, string>,
+  count: number,
+  onOpen: () => Promise<void>,
+  keep: (calculation: Calculation) => boolean = () => true,
+) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 20_000);
   const response = await fetch(url, { headers, signal: controller.signal });
-  await onOpen();
   const received: Calculation[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
+  let opened = false;
   try {
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      // The first chunk (the replayed rows, or the position a stream "from now" starts at) says
+      // the stream is in place: what happens from here on must reach it.
+      if (!opened) {
+        opened = true;
+        await onOpen();
+      }
       buffer += decoder.decode(chunk, { stream: true });
       let end = buffer.indexOf('\n\n');
       while (end !== -1) {
@@ -189,7 +202,8 @@ async function readStream(url: string, headers: Record<string, string>, count: n
           .slice(0, end)
           .split('\n')
           .find((line) => line.startsWith('data: '));
-        if (data) received.push(JSON.parse(data.slice(6)) as Calculation);
+        const calculation = data ? (JSON.parse(data.slice(6)) as Calculation) : undefined;
+        if (calculation && keep(calculation)) received.push(calculation);
         buffer = buffer.slice(end + 2);
         end = buffer.indexOf('\n\n');
       }
@@ -237,5 +251,35 @@ describe('service-b query API and live stream', () => {
     close();
     expect(streamed.map((c) => c.sum)).toEqual([2, 3, 4]);
     expect(streamed.map((c) => c.eventId)).toEqual(answers.slice(1).map((a) => a.eventId));
+  });
+
+  it("streams every user's calculations live on /v1/stream, on either instance, in apply order", async () => {
+    const { client, close } = calculatorClient();
+    const userId = freshUserId('all-stream');
+    let opened = 0;
+    let allOpen = () => {};
+    const everyStreamOpen = new Promise<void>((resolve) => {
+      allOpen = resolve;
+    });
+    const streams = stack.serviceBUrls.map((url) =>
+      readStream(
+        `${url}/v1/stream`,
+        {},
+        3,
+        async () => {
+          if (++opened === stack.serviceBUrls.length) allOpen();
+        },
+        (c) => c.userId === userId,
+      ),
+    );
+    await everyStreamOpen;
+    const answers = [];
+    for (const n of [1, 2, 3]) answers.push(await client.calculateSum({ userId, operands: [n] }));
+    close();
+    for (const received of await Promise.all(streams)) {
+      expect(received.map((c) => c.eventId)).toEqual(answers.map((a) => a.eventId));
+      const seqs = received.map((c) => BigInt(c.seq));
+      expect(seqs).toEqual([...seqs].sort((a, b) => (a < b ? -1 : 1)));
+    }
   });
 });
