@@ -13,7 +13,7 @@ set xrange [0:*]
 
 set title "throughput"
 set ylabel "calls/s"
-set yrange [0:*]
+set yrange [0:offered * 1.2]
 plot data using 1:2 with linespoints title "achieved", offered with lines dashtype 2 title "offered"
 
 set title "latency"

@@ -69,7 +69,7 @@ const machineShare = cpuShare.reduce((sum, [, share]) => sum + share, 0) / cpus(
 
 // Time series for the chart: 5 s steps.
 const series = {
-  achieved: await range(`sum(rate(k6_iterations_total{${runLabel}}[15s]))`),
+  achieved: await range(`sum(rate(k6_iterations_total{${runLabel}}[20s]))`),
   p50: await range(`max(k6_grpc_req_duration_p50{${runLabel}}) * 1000`),
   p99: await range(`max(k6_grpc_req_duration_p99{${runLabel}}) * 1000`),
   e2eP99: await range(`histogram_quantile(0.99, sum(rate(event_end_to_end_lag_seconds_bucket[10s])) by (le)) * 1000`),
