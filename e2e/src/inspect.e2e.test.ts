@@ -1,17 +1,12 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { calculatorClient, eventually, freshUserId, stack } from './stack.js';
+import { calculatorClient, eventually, freshUserId, runFromRepo, stack } from './stack.js';
 
 const { client, close } = calculatorClient();
 afterAll(close);
 
 /** `make inspect`, as an operator runs it: its stdout, one JSON line per record. */
 async function inspect(args: string): Promise<Record<string, unknown>[]> {
-  const { stdout } = await promisify(execFile)('make', ['--no-print-directory', 'inspect', `ARGS=${args}`], {
-    cwd: resolve(import.meta.dirname, '../..'),
-  });
+  const stdout = await runFromRepo('make', '--no-print-directory', 'inspect', `ARGS=${args}`);
   return stdout
     .split('\n')
     .filter((line) => line.trim() !== '')

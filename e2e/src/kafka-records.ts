@@ -19,8 +19,18 @@ function headersOf(headers: KafkaJS.IHeaders | undefined): Record<string, Buffer
   return out;
 }
 
-/** Reads `topic` from the beginning, with a throw-away group, until a record whose `id` header is `eventId`. */
-export async function findRecordByEventId(topic: string, eventId: string, timeoutMs = 30_000): Promise<RawRecord> {
+/**
+ * Reads `topic` from what was written in the last `lookBackMs` (not the whole topic: a stack that has
+ * run benchmarks holds millions of records), with a throw-away group, until a record whose `id`
+ * header is `eventId`.
+ */
+export async function findRecordByEventId(
+  topic: string,
+  eventId: string,
+  timeoutMs = 30_000,
+  lookBackMs = 10 * 60_000,
+): Promise<RawRecord> {
+  const starts = await offsetsSince(topic, Date.now() - lookBackMs);
   const consumer = kafka.consumer({
     kafkaJS: { groupId: `e2e-reader-${Date.now()}-${Math.random()}`, fromBeginning: true, autoCommit: false },
   });
@@ -40,9 +50,29 @@ export async function findRecordByEventId(topic: string, eventId: string, timeou
           },
         })
         .catch(reject);
+      // Seeks made before the partitions are assigned are applied on assignment.
+      for (const { partition, offset } of starts) consumer.seek({ topic, partition, offset });
     });
   } finally {
     await consumer.disconnect();
+  }
+}
+
+/** Per partition, the offset of the first record written at or after `timestamp` (the end if none). */
+async function offsetsSince(topic: string, timestamp: number): Promise<{ partition: number; offset: string }[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [byTime, ends] = await Promise.all([
+      admin.fetchTopicOffsetsByTimestamp(topic, timestamp),
+      admin.fetchTopicOffsets(topic),
+    ]);
+    return byTime.map(({ partition, offset }) => ({
+      partition,
+      offset: Number(offset) >= 0 ? offset : (ends.find((e) => e.partition === partition)?.high ?? offset),
+    }));
+  } finally {
+    await admin.disconnect();
   }
 }
 

@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { groupMemberClientIds } from './kafka-records.js';
 import { loadWithRetries } from './load-with-retries.js';
@@ -9,8 +6,11 @@ import { expectAppliedInCallOrder, expectEveryAcceptedCallOnce, expectSettledSum
 import {
   calculatorClient,
   eventually,
+  everyServiceBReady,
   freshUserId,
   getServiceB,
+  metricSamples,
+  runFromRepo,
   serviceBCounter,
   serviceBInstanceCounter,
   stack,
@@ -23,30 +23,18 @@ const instances = stack.serviceBUrls.map((url, i) => ({ name: `service-b-${i + 1
 const { client, close } = calculatorClient();
 afterAll(close);
 
-async function everyInstanceReady() {
-  for (const { name, url } of instances) {
-    await eventually(`${name} ready`, async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), 60_000);
-  }
-}
-
-/** The consumer lag samples an instance reports: one per partition assigned to it. */
-async function lagSamples(url: string): Promise<{ partition: string; lag: number }[]> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('kafka_consumer_lag_messages{'))
-    .map((line) => ({
-      partition: line.match(/partition="(\d+)"/)?.[1] ?? '',
-      lag: Number(line.slice(line.lastIndexOf(' ') + 1)),
-    }));
-}
-
+/** The consumer lag an instance reports, one sample per partition assigned to it. */
+const lagSamples = async (url: string) =>
+  (await metricSamples(url, 'kafka_consumer_lag_messages')).map(({ labels, value }) => ({
+    partition: labels.match(/partition="(\d+)"/)?.[1] ?? '',
+    lag: value,
+  }));
 const ownedPartitions = async (url: string) => (await lagSamples(url)).map((s) => s.partition);
 const consumerLags = async (url: string) => (await lagSamples(url)).map((s) => s.lag);
 
 describe('service-b instances sharing the partitions', () => {
   it('keeps per-user order, with no duplicate and no gap, while instances leave and join under load', async () => {
-    await everyInstanceReady();
+    await everyServiceBReady();
     const load = loadWithRetries(client, { workers: 12, durationMs: 10_000, userPrefix: freshUserId('rebalance') });
     await sleep(2000);
     await supervisorctl('stop', 'service-b-2');
@@ -63,7 +51,7 @@ describe('service-b instances sharing the partitions', () => {
     await expectAppliedInCallOrder(result.accepted);
 
     // Both instances hold partitions again, and together all of them.
-    await everyInstanceReady();
+    await everyServiceBReady();
     const owned = await eventually('the partitions shared by both instances', async () => {
       const lists = await Promise.all(instances.map(({ url }) => ownedPartitions(url)));
       return lists.every((list) => list.length > 0) ? lists : undefined;
@@ -72,7 +60,7 @@ describe('service-b instances sharing the partitions', () => {
   });
 
   it('on SIGTERM finishes its batch, commits and leaves the group: nothing is redelivered', async () => {
-    await everyInstanceReady();
+    await everyServiceBReady();
     const [leaving, staying] = instances as [(typeof instances)[0], (typeof instances)[0]];
     const duplicatesBefore = await serviceBInstanceCounter(
       staying.url,
@@ -100,11 +88,11 @@ describe('service-b instances sharing the partitions', () => {
     }
     expect(result.failures).toEqual([]);
     await expectEveryAcceptedCallOnce(result.accepted);
-    await everyInstanceReady();
+    await everyServiceBReady();
   });
 
   it('changes nothing when the group is rewound and every event is delivered again', async () => {
-    await everyInstanceReady();
+    await everyServiceBReady();
     const userId = freshUserId('rewind');
     const since = new Date(Date.now() - 1000);
     for (let n = 1; n <= 20; n++) await client.calculateSum({ userId, operands: [n] });
@@ -113,8 +101,9 @@ describe('service-b instances sharing the partitions', () => {
     const names = instances.map((i) => i.name);
     await supervisorctl('stop', ...names);
     try {
-      await promisify(execFile)('bash', [
-        resolve(import.meta.dirname, '../../stack/scripts/consumer-groups.sh'),
+      await runFromRepo(
+        'bash',
+        'stack/scripts/consumer-groups.sh',
         '--reset-offsets',
         '--group',
         groupId,
@@ -123,11 +112,11 @@ describe('service-b instances sharing the partitions', () => {
         '--to-datetime',
         since.toISOString().replace('Z', ''),
         '--execute',
-      ]);
+      );
     } finally {
       await supervisorctl('start', ...names);
     }
-    await everyInstanceReady();
+    await everyServiceBReady();
     // Counters restart with the processes: everything seen since is a redelivery.
     await eventually('the 20 redelivered events skipped as duplicates', async () => {
       const duplicates = await serviceBCounter('events_processed_total', 'outcome="duplicate"');

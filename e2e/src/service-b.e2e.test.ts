@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { describe, expect, it } from 'vitest';
 import { findRecordByEventId, produceRecord } from './kafka-records.js';
@@ -10,20 +7,17 @@ import { expectEveryAcceptedCallOnce } from './reconcile.js';
 import {
   calculatorClient,
   eventually,
+  everyServiceBReady,
   freshUserId,
   getServiceB,
+  runFromRepo,
   stack,
   supervisedPid,
   supervisorctl,
 } from './stack.js';
 
 /** `make replay-dlq`, as an operator runs it: its stdout, one JSON line per dead letter handled. */
-async function replayDeadLetters(): Promise<string> {
-  const { stdout } = await promisify(execFile)('make', ['--no-print-directory', 'replay-dlq'], {
-    cwd: resolve(import.meta.dirname, '../..'),
-  });
-  return stdout;
-}
+const replayDeadLetters = () => runFromRepo('make', '--no-print-directory', 'replay-dlq');
 
 const registry = new SchemaRegistry({ host: stack.registryUrl });
 const deadLetterTopic = `${stack.topic}.dlq`;
@@ -146,9 +140,7 @@ describe('service-b while its database is down', () => {
         60_000,
       );
     }
-    for (const url of stack.serviceBUrls) {
-      await eventually(`${url} ready again`, async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined));
-    }
+    await everyServiceBReady();
   });
 });
 

@@ -68,11 +68,36 @@ export function freshUserId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+const repoDir = resolve(import.meta.dirname, '../..');
+
+/** Runs a project command from the repository root as an operator would, e.g. `runFromRepo('make', 'replay-dlq')`: its stdout. */
+export async function runFromRepo(command: string, ...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(command, args, { cwd: repoDir });
+  return stdout;
+}
+
+/** The samples of metric `name` on a service's /metrics: each sample's label text and value. */
+export async function metricSamples(url: string, name: string): Promise<{ labels: string; value: number }[]> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`))
+    .map((line) => ({
+      labels: line.slice(name.length, line.lastIndexOf(' ')),
+      value: Number(line.slice(line.lastIndexOf(' ') + 1)),
+    }));
+}
+
 /** The value of a counter sample in one service-b instance's /metrics, 0 when absent. */
 export async function serviceBInstanceCounter(url: string, name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  return (await metricSamples(url, name)).find((sample) => sample.labels.includes(labels))?.value ?? 0;
+}
+
+/** Waits until every service-b instance answers /readyz with 200. */
+export async function everyServiceBReady(timeoutMs = 60_000): Promise<void> {
+  for (const url of stack.serviceBUrls) {
+    await eventually(`${url} ready`, async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), timeoutMs);
+  }
 }
 
 /** A counter summed over every service-b instance (each counts the partitions it owns). */
