@@ -11,10 +11,16 @@ set multiplot layout 3,1 title "make bench: CalculateSum through nginx"
 set xlabel "seconds since start"
 set xrange [0:*]
 
-set title "throughput"
+set title "throughput and consumer lag"
 set ylabel "calls/s"
 set yrange [0:offered * 1.2]
-plot data using 1:2 with linespoints title "achieved", offered with lines dashtype 2 title "offered"
+set y2label "records"
+set y2tics
+set y2range [0:*]
+plot data using 1:2 with linespoints title "achieved", offered with lines dashtype 2 title "offered", \
+     data using 1:6 axes x1y2 with lines title "consumer lag (right axis)"
+unset y2tics
+unset y2label
 
 set title "latency"
 set ylabel "ms"

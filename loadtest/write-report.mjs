@@ -4,6 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { cpuUsage } from './cpu-usage.mjs';
+import { prometheusClient } from './prometheus-client.mjs';
 
 const { values: args } = parseArgs({
   options: Object.fromEntries(
@@ -27,20 +29,9 @@ const end = Number(args.end);
 const window = `${end - start + 5}s`;
 const runLabel = `testid="${args['run-id']}",scenario="calculate_sum"`;
 
-async function prometheus(path, params) {
-  const response = await fetch(`${args.prometheus}/api/v1/${path}?${new URLSearchParams(params)}`);
-  const body = await response.json();
-  if (body.status !== 'success') throw new Error(`Prometheus ${path} ${params.query}: ${body.error}`);
-  return body.data.result;
-}
-const instant = async (query) => Number((await prometheus('query', { query, time: end + 5 }))[0]?.value[1] ?? NaN);
-const range = async (query) =>
-  new Map(
-    ((await prometheus('query_range', { query, start, end: end + 5, step: 5 }))[0]?.values ?? []).map(([t, v]) => [
-      t,
-      Number(v),
-    ]),
-  );
+const prometheus = prometheusClient(args.prometheus);
+const instant = (promql) => prometheus.instant(promql, end + 5);
+const range = (promql) => prometheus.range(promql, start, end + 5, 5);
 
 // Client side, whole run (k6).
 const { metrics } = JSON.parse(readFileSync(args.summary, 'utf8'));
@@ -58,14 +49,7 @@ const e2e = { p50: await lagQuantile(0.5), p95: await lagQuantile(0.95), p99: aw
 const maxConsumerLag = await instant(`max_over_time(sum(kafka_consumer_lag_messages)[${window}:5s])`);
 
 // CPU per process over the run, as % of one core.
-const { samples } = JSON.parse(readFileSync(args.cpu, 'utf8'));
-const first = samples[0];
-const last = samples.at(-1);
-const seconds = last.t - first.t;
-const cpuShare = Object.entries(last.cpu)
-  .map(([name, total]) => [name, ((total - (first.cpu[name] ?? 0)) / seconds) * 100])
-  .sort((a, b) => b[1] - a[1]);
-const machineShare = cpuShare.reduce((sum, [, share]) => sum + share, 0) / cpus().length;
+const cpu = cpuUsage(JSON.parse(readFileSync(args.cpu, 'utf8')).samples);
 
 // Time series for the chart: 5 s steps.
 const series = {
@@ -74,18 +58,6 @@ const series = {
   p99: await range(`max(k6_grpc_req_duration_p99{${runLabel}}) * 1000`),
   e2eP99: await range(`histogram_quantile(0.99, sum(rate(event_end_to_end_lag_seconds_bucket[10s])) by (le)) * 1000`),
   consumerLag: await range('sum(kafka_consumer_lag_messages)'),
-};
-const groupOf = (name) => name.replace(/-\d+$/, '');
-const cpuGroups = [...new Set(cpuShare.filter(([, share]) => share >= 2).map(([name]) => groupOf(name)))];
-const cpuAt = (t) => {
-  const before = samples.findLast((s) => s.t <= t - 5) ?? first;
-  const after = samples.findLast((s) => s.t <= t) ?? first;
-  const span = after.t - before.t || 1;
-  return cpuGroups.map((group) =>
-    Object.keys(after.cpu)
-      .filter((name) => groupOf(name) === group)
-      .reduce((sum, name) => sum + ((after.cpu[name] - (before.cpu[name] ?? 0)) / span) * 100, 0),
-  );
 };
 const rows = [];
 for (let t = start + 5; t <= end; t += 5) {
@@ -98,13 +70,13 @@ for (let t = start + 5; t <= end; t += 5) {
       v(series.p99),
       v(series.e2eP99),
       v(series.consumerLag),
-      ...cpuAt(t).map((c) => c.toFixed(1)),
+      ...cpu.kindsAt(t, 5).map((c) => c.toFixed(1)),
     ].join('\t'),
   );
 }
 writeFileSync(
   args['chart-data'],
-  `# t\tachieved\tp50_ms\tp99_ms\te2e_p99_ms\tconsumer_lag\t${cpuGroups.join('\t')}\n${rows.join('\n')}\n`,
+  `# t\tachieved\tp50_ms\tp99_ms\te2e_p99_ms\tconsumer_lag\t${cpu.kinds.join('\t')}\n${rows.join('\n')}\n`,
 );
 
 const [stored, distinct] = args.stored.split(' ').map(Number);
@@ -131,9 +103,9 @@ console.log(`# CalculateSum benchmark (${args['run-id']})
 | stored by service-b for this run | ${stored} (${distinct} distinct request ids) |
 | reconciliation | ${reconciled ? 'accepted == stored, no duplicates' : `MISMATCH: accepted ${accepted}, stored ${stored}, distinct ${distinct}`} |
 
-## CPU by process (% of one core, average over the run; the machine was ${machineShare.toFixed(0)} % busy)
+## CPU by process (% of one core, average over the run; the machine was ${cpu.machineShare(cpus().length).toFixed(0)} % busy)
 
 | process | CPU |
 |---|---|
-${cpuShare.map(([name, share]) => `| ${name} | ${share.toFixed(1)} % |`).join('\n')}
+${cpu.perProcess.map(([name, share]) => `| ${name} | ${share.toFixed(1)} % |`).join('\n')}
 `);
