@@ -63,10 +63,11 @@ async function offsetsSince(topic: string, timestamp: number): Promise<{ partiti
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [byTime, ends] = await Promise.all([
-      admin.fetchTopicOffsetsByTimestamp(topic, timestamp),
-      admin.fetchTopicOffsets(topic),
-    ]);
+    // The ends first, then the lookup by time, never both at once: a partition the lookup finds
+    // empty (-1) may receive its first record right after, and an end read after that record
+    // would seek past it. An end read before the lookup is at or before any such record.
+    const ends = await admin.fetchTopicOffsets(topic);
+    const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, timestamp);
     return byTime.map(({ partition, offset }) => ({
       partition,
       offset: Number(offset) >= 0 ? offset : (ends.find((e) => e.partition === partition)?.high ?? offset),

@@ -26,9 +26,19 @@ if running postgres && running connect; then
   }
   if poll_until 30 slot_caught_up >/dev/null; then
     step "Debezium caught up with the WAL"
+    drop_slot=1
+  elif [ "${FORCE_DROP_SLOT:-0}" = 1 ]; then
+    warn "Debezium is still behind the WAL after 30s; FORCE_DROP_SLOT=1: dropping the slot, events not yet published are lost"
+    drop_slot=1
   else
-    warn "Debezium is still behind the WAL after 30s; dropping the slot anyway"
+    # The outbox rows are deleted at insert: the slot's WAL is the only copy of what Debezium has not
+    # published yet. Keep slot, connector and offsets; the next `make up` resumes from them.
+    warn "Debezium is still behind the WAL after 30s: keeping the connector and slot ${REPLICATION_SLOT} (the next make up resumes from them; FORCE_DROP_SLOT=1 make down drops them)"
+    drop_slot=0
   fi
+fi
+
+if [ "${drop_slot:-0}" = 1 ]; then
   # Stop, reset the stored source offsets, then delete: a connector registered again later must
   # start from its new slot, not from an LSN the dropped slot no longer holds (Debezium refuses that).
   step "removing connector ${CONNECTOR_NAME} and its stored offsets"

@@ -32,7 +32,10 @@ if [ ! -e "$policy" ]; then
   "${sudo_cmd[@]}" chmod +x "$policy"
   created_policy=1
 fi
-cleanup() { [ "$created_policy" -eq 1 ] && "${sudo_cmd[@]}" rm -f "$policy"; }
+# An if, not `a && b`: as the trap's last command a false test would become the script's exit status.
+cleanup() {
+  if [ "$created_policy" -eq 1 ]; then "${sudo_cmd[@]}" rm -f "$policy"; fi
+}
 trap cleanup EXIT
 
 # Debian would otherwise create and start a system cluster on 5432, the port the stack uses.

@@ -3,17 +3,17 @@ step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 warn() { printf '\033[1;33m!!\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
 
-# poll_until TIMEOUT_SECONDS COMMAND...: runs COMMAND every second until it succeeds; prints the
-# seconds waited, fails after the timeout.
+# poll_until TIMEOUT_SECONDS COMMAND...: runs COMMAND about every second until it succeeds; prints
+# the seconds waited, fails after the timeout. Seconds by the clock, not loop turns: one try of
+# COMMAND may itself take seconds.
 poll_until() {
   local timeout=$1; shift
-  local waited=0
+  local start=$SECONDS
   until "$@" >/dev/null 2>&1; do
-    waited=$((waited + 1))
-    [ "$waited" -ge "$timeout" ] && return 1
+    if [ $((SECONDS - start)) -ge "$timeout" ]; then return 1; fi
     sleep 1
   done
-  echo "$waited"
+  echo $((SECONDS - start))
 }
 
 # wait_for DESCRIPTION TIMEOUT_SECONDS COMMAND...: poll_until, or stop the script with a clear message.
