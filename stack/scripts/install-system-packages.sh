@@ -5,12 +5,27 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 packages=(
-  postgresql-15 nginx supervisor curl
+  postgresql-15 nginx supervisor curl gettext-base iproute2
   # Monitoring and the benchmark report: Prometheus with exporters for nginx and Postgres, gnuplot for the chart.
   prometheus prometheus-nginx-exporter prometheus-postgres-exporter gnuplot-nox
   # librdkafka, bundled in @confluentinc/kafka-javascript, links against these.
   build-essential python3 libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev
 )
+
+# Debian enables these units; at the next boot they would hold the stack's ports (9090, 9113,
+# 9187) and answer its readiness checks in its place. The stack runs its own instances.
+disable_system_units() {
+  command -v systemctl >/dev/null || return 0
+  local unit
+  for unit in prometheus prometheus-nginx-exporter prometheus-postgres-exporter; do
+    if [ "$(systemctl is-enabled "$unit" 2>/dev/null)" = enabled ]; then
+      "${sudo_cmd[@]}" systemctl disable "$unit" >/dev/null 2>&1 || warn "could not disable the system unit $unit"
+      step "system unit $unit disabled (the stack starts its own)"
+    fi
+  done
+}
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -18,12 +33,11 @@ for pkg in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   step "system packages present"
+  disable_system_units
   exit 0
 fi
 
 step "installing system packages: ${missing[*]}"
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 
 policy=/usr/sbin/policy-rc.d
 created_policy=0
@@ -48,3 +62,4 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 step "system packages installed"
+disable_system_units

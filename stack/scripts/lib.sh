@@ -95,3 +95,41 @@ sv_start_current() {
   fi
   sv_start "$name"
 }
+
+# listening_pids PORT: the pids of the processes listening on TCP PORT (none when it is free).
+listening_pids() {
+  ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u
+}
+
+# descends_from PID ANCESTOR: true when PID is ANCESTOR or runs under it.
+descends_from() {
+  local pid=$1
+  while [ -n "$pid" ] && [ "$pid" -gt 1 ]; do
+    [ "$pid" = "$2" ] && return 0
+    pid=$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')
+  done
+  return 1
+}
+
+# under_stack_supervisor PID: true when PID runs under this stack's supervisord.
+under_stack_supervisor() {
+  local root
+  root=$(cat "$RUN_DIR/supervisord.pid" 2>/dev/null) || return 1
+  descends_from "$1" "$root"
+}
+
+# listens_as NAME PORT: true when PORT is held by supervised program NAME, not by another process
+# that happens to use the port (e.g. a system service started at boot).
+listens_as() {
+  local root pid
+  root=$(sv pid "$1" 2>/dev/null) || return 1
+  [ "$root" -gt 0 ] 2>/dev/null || return 1
+  for pid in $(listening_pids "$2"); do descends_from "$pid" "$root" && return 0; done
+  return 1
+}
+
+# ready_as NAME PORT COMMAND...: COMMAND succeeds and PORT belongs to program NAME.
+ready_as() {
+  local name=$1 port=$2; shift 2
+  "$@" && listens_as "$name" "$port"
+}

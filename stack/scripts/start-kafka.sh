@@ -13,7 +13,7 @@ fi
 
 sv_start kafka
 kafka_listening() { (exec 3<>"/dev/tcp/$STACK_HOST/$KAFKA_PORT") 2>/dev/null; }
-wait_for "Kafka on :$KAFKA_PORT" 90 kafka_listening
+wait_for "Kafka on :$KAFKA_PORT" 90 ready_as kafka "$KAFKA_PORT" kafka_listening
 
 create_topic() {
   kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$STACK_HOST:$KAFKA_PORT" \

@@ -19,7 +19,7 @@ chown "$pg_user" "$RUN_DIR/pgsocket"
 chmod 0700 "$RUN_DIR/pgsocket"
 
 sv_start postgres
-wait_for "Postgres on :$PG_PORT" 60 /usr/lib/postgresql/15/bin/pg_isready -q -h "$RUN_DIR/pgsocket" -p "$PG_PORT"
+wait_for "Postgres on :$PG_PORT" 60 ready_as postgres "$PG_PORT" /usr/lib/postgresql/15/bin/pg_isready -q -h "$RUN_DIR/pgsocket" -p "$PG_PORT"
 
 pg_admin -d postgres -f "$STACK_DIR/postgres/bootstrap.sql" \
   -v calculator_db="$PG_CALCULATOR_DB" -v results_db="$PG_RESULTS_DB" -v registry_db="$PG_REGISTRY_DB" \

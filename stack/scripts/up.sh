@@ -7,6 +7,7 @@ source "$here/lib.sh"
 source "$STACK_DIR/defaults.env"
 started=$SECONDS
 
+"$here/check-prerequisites.sh"
 "$here/install-system-packages.sh"
 "$here/install-jvm-artifacts.sh"
 "$here/install-node-deps.sh"
@@ -26,11 +27,11 @@ fi
 "$here/start-kafka.sh"
 
 sv_start registry
-wait_for "Apicurio Registry on :$REGISTRY_PORT" 120 http_ok "http://$STACK_HOST:$REGISTRY_PORT/apis/ccompat/v7/subjects"
+wait_for "Apicurio Registry on :$REGISTRY_PORT" 120 ready_as registry "$REGISTRY_PORT" http_ok "http://$STACK_HOST:$REGISTRY_PORT/apis/ccompat/v7/subjects"
 
 sv_start connect
 connect_has_debezium() { curl -sf --max-time 2 "http://$STACK_HOST:$CONNECT_PORT/connector-plugins" | grep -q PostgresConnector; }
-wait_for "Kafka Connect with Debezium on :$CONNECT_PORT" 180 connect_has_debezium
+wait_for "Kafka Connect with Debezium on :$CONNECT_PORT" 180 ready_as connect "$CONNECT_PORT" connect_has_debezium
 # The slot must exist before any service writes: rows committed earlier would never be published.
 "$REPO_DIR/connectors/register.sh"
 
@@ -38,22 +39,22 @@ for i in $(seq 1 "$SERVICE_B_INSTANCES"); do
   sv_start_current "service-b-$i" "$REPO_DIR/service-b/dist" "$REPO_DIR/service-b/migrations" "$REPO_DIR/proto/dist"
 done
 for i in $(seq 1 "$SERVICE_B_INSTANCES"); do
-  wait_for "service-b-$i on :$((SERVICE_B_PORT + i - 1))" 60 http_ok "http://$STACK_HOST:$((SERVICE_B_PORT + i - 1))/readyz"
+  wait_for "service-b-$i on :$((SERVICE_B_PORT + i - 1))" 60 ready_as "service-b-$i" "$((SERVICE_B_PORT + i - 1))" http_ok "http://$STACK_HOST:$((SERVICE_B_PORT + i - 1))/readyz"
 done
 for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
   sv_start_current "service-a-$i" "$REPO_DIR/service-a/dist" "$REPO_DIR/proto/dist" "$REPO_DIR/proto/src/generated"
 done
 for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
-  wait_for "service-a-$i on :$((SERVICE_A_BASE_PORT + i))" 60 http_ok "http://$STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i))/readyz"
+  wait_for "service-a-$i on :$((SERVICE_A_BASE_PORT + i))" 60 ready_as "service-a-$i" "$((SERVICE_A_BASE_PORT + i))" http_ok "http://$STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i))/readyz"
 done
 sv_start_current nginx "$RUN_DIR/conf/nginx.conf"
 nginx_listening() { (exec 3<>"/dev/tcp/$STACK_HOST/$NGINX_GRPC_PORT") 2>/dev/null; }
-wait_for "nginx on :$NGINX_GRPC_PORT" 15 nginx_listening
+wait_for "nginx on :$NGINX_GRPC_PORT" 15 ready_as nginx "$NGINX_GRPC_PORT" nginx_listening
 
 sv_start nginx-exporter
 sv_start postgres-exporter
 sv_start_current prometheus "$RUN_DIR/conf/prometheus.yml"
-wait_for "Prometheus on :$PROMETHEUS_PORT" 30 http_ok "http://$STACK_HOST:$PROMETHEUS_PORT/-/ready"
+wait_for "Prometheus on :$PROMETHEUS_PORT" 30 ready_as prometheus "$PROMETHEUS_PORT" http_ok "http://$STACK_HOST:$PROMETHEUS_PORT/-/ready"
 
 step "sending one sum through the pipeline"
 node "$REPO_DIR/e2e/dist/smoke.js"
