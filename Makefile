@@ -8,7 +8,7 @@ WITH_CLIENT_ENV = $(WITH_STACK_ENV) KAFKA_BROKERS="$${KAFKA_BROKERS:-$$STACK_HOS
 	SCHEMA_REGISTRY_URL="$${SCHEMA_REGISTRY_URL:-http://$$STACK_HOST:$$REGISTRY_PORT/apis/ccompat/v7}" \
 	KAFKA_TOPIC="$$USER_EVENTS_TOPIC"
 
-.PHONY: help up down status logs clean deps build lint typecheck test-unit test-e2e test bench inspect replay-dlq consumer-groups
+.PHONY: help up down status logs clean deps build lint typecheck test-unit test-e2e test bench bench-ceiling inspect replay-dlq consumer-groups
 
 help: ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,10 @@ test: lint typecheck test-unit test-e2e ## everything: lint, typecheck, unit, en
 bench: up ## k6 at RATE/s for DURATION through nginx (defaults 3000/s, 60s); writes bench/report.md + chart.png
 	@bash stack/scripts/install-k6.sh
 	@bash loadtest/bench.sh
+
+bench-ceiling: up ## the highest rate held through nginx (ghz, steps up to p99 > 50 ms or errors); writes bench/ceiling.md
+	@bash stack/scripts/install-ghz.sh
+	@bash loadtest/ceiling.sh
 
 # Recipes are silent and build to stderr: stdout carries only the records, ready for `| jq`.
 inspect: ## print a topic's records as JSON lines: TOPIC=user-events.dlq ARGS="--last 5 | --from-beginning --follow"

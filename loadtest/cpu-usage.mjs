@@ -12,10 +12,15 @@ export function cpuUsage(samples) {
   const perProcess = Object.keys(last.cpu)
     .map((name) => [name, share(first, last, name)])
     .sort((a, b) => b[1] - a[1]);
+  /** Per process, CPU seconds used over the whole run, busiest first. */
+  const seconds = Object.keys(last.cpu)
+    .map((name) => [name, last.cpu[name] - (first.cpu[name] ?? 0)])
+    .sort((a, b) => b[1] - a[1]);
   /** The kinds worth a line in the chart (2 % of a core or more on average). */
   const kinds = [...new Set(perProcess.filter(([, s]) => s >= 2).map(([name]) => kindOf(name)))];
   return {
     perProcess,
+    seconds,
     kinds,
     /** How busy the whole machine was, in % of all its cores. */
     machineShare: (cores) => perProcess.reduce((sum, [, s]) => sum + s, 0) / cores,

@@ -1,8 +1,9 @@
 // Samples the CPU time of every supervised process of the stack (with its children, e.g. Postgres'
-// backends) and of k6, once a second, until SIGTERM; then writes the samples as JSON.
+// backends) and of the load generator (k6 or ghz), once a second, until SIGTERM; then writes the samples as JSON.
 //   node loadtest/sample-processes.mjs <supervisord.conf> <out.json>
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { LOAD_GENERATORS } from './cost-per-call.mjs';
 
 const [supervisorConf, outFile] = process.argv.slice(2);
 const ticksPerSecond = 100; // USER_HZ on Linux
@@ -52,7 +53,8 @@ function sample() {
       const name = roots.get(p);
       if (name) return name;
     }
-    return table.get(pid)?.comm === 'k6' ? 'k6' : undefined;
+    const comm = table.get(pid)?.comm;
+    return LOAD_GENERATORS.includes(comm) ? comm : undefined;
   };
   for (const [pid, info] of table) {
     const name = owner(pid);

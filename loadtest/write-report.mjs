@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { costPerCall, costTable } from './cost-per-call.mjs';
 import { cpuUsage } from './cpu-usage.mjs';
 import { prometheusClient } from './prometheus-client.mjs';
 
@@ -21,6 +22,7 @@ const { values: args } = parseArgs({
       'accepted',
       'stored',
       'chart-data',
+      'cost-json',
     ].map((name) => [name, { type: 'string' }]),
   ),
 });
@@ -84,6 +86,13 @@ const accepted = Number(args.accepted);
 const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');
 const failed = checks?.fails ?? 0;
 const reconciled = stored === accepted && distinct === stored;
+const cost = costPerCall(cpu.seconds, accepted, cpus().length);
+if (args['cost-json']) {
+  writeFileSync(
+    args['cost-json'],
+    JSON.stringify({ runId: args['run-id'], rate: Number(args.rate), accepted, reconciled, ...cost }),
+  );
+}
 
 console.log(`# CalculateSum benchmark (${args['run-id']})
 
@@ -102,6 +111,14 @@ console.log(`# CalculateSum benchmark (${args['run-id']})
 | accepted (OK answers) | ${accepted} |
 | stored by service-b for this run | ${stored} (${distinct} distinct request ids) |
 | reconciliation | ${reconciled ? 'accepted == stored, no duplicates' : `MISMATCH: accepted ${accepted}, stored ${stored}, distinct ${distinct}`} |
+
+## CPU per accepted call
+
+CPU time of each process (with its children) from /proc over the measured run, divided by the
+${accepted} OK answers. It depends on the offered rate (batches carry more calls as the rate grows):
+compare runs at the same rate, below saturation.
+
+${costTable(cost, cpus().length)}
 
 ## CPU by process (% of one core, average over the run; the machine was ${cpu.machineShare(cpus().length).toFixed(0)} % busy)
 
