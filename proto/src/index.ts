@@ -14,3 +14,4 @@ export {
   CalculatorServiceDefinition,
   type CalculatorServiceImplementation,
 } from './generated/calculator/v1/calculator.js';
+export { type RuleViolation, sumRules } from './rules/sum-rules.js';

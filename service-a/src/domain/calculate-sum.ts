@@ -1,9 +1,9 @@
+import { type RuleViolation, sumRules } from '@calculator/proto';
 import { InvalidArgumentError } from '../errors.js';
 
-export const MAX_USER_ID_LENGTH = 128;
-export const MAX_REQUEST_ID_LENGTH = 128;
-export const MAX_OPERANDS = 10_000;
-const ID_PATTERN = /^[A-Za-z0-9._:@-]+$/;
+export const MAX_USER_ID_LENGTH = sumRules.maxUserIdLength;
+export const MAX_REQUEST_ID_LENGTH = sumRules.maxRequestIdLength;
+export const MAX_OPERANDS = sumRules.maxOperands;
 
 export interface SumInput {
   userId: string;
@@ -18,27 +18,21 @@ export interface ValidSum {
   requestId: string | null;
 }
 
-function checkId(field: string, value: string, maxLength: number): void {
-  if (value.length > maxLength) throw new InvalidArgumentError(field, `at most ${maxLength} characters`);
-  if (!ID_PATTERN.test(value)) {
-    throw new InvalidArgumentError(field, 'only letters, digits and . _ : @ - are allowed');
-  }
+function refuse(violation: RuleViolation | undefined): void {
+  if (violation) throw new InvalidArgumentError(violation.field, violation.reason);
 }
 
-/** Validates a request and computes its sum; pure, throws InvalidArgumentError naming the field. */
+/**
+ * Validates a request and computes its sum; pure, throws InvalidArgumentError naming the field.
+ * The rules are the shared ones service-b checks every event against.
+ */
 export function calculateSum(input: SumInput): ValidSum {
-  if (input.userId.length === 0) throw new InvalidArgumentError('user_id', 'is required');
-  checkId('user_id', input.userId, MAX_USER_ID_LENGTH);
+  refuse(sumRules.checkUserId(input.userId));
   const requestId = input.requestId === undefined || input.requestId === '' ? null : input.requestId;
-  if (requestId !== null) checkId('request_id', requestId, MAX_REQUEST_ID_LENGTH);
-  if (input.operands.length > MAX_OPERANDS) {
-    throw new InvalidArgumentError('operands', `at most ${MAX_OPERANDS} numbers`);
-  }
+  if (requestId !== null) refuse(sumRules.checkRequestId(requestId));
+  refuse(sumRules.checkOperands(input.operands));
   let sum = 0;
-  input.operands.forEach((operand, index) => {
-    if (!Number.isFinite(operand)) throw new InvalidArgumentError(`operands[${index}]`, 'must be a finite number');
-    sum += operand;
-  });
-  if (!Number.isFinite(sum)) throw new InvalidArgumentError('operands', 'the sum overflows');
+  for (const operand of input.operands) sum += operand;
+  refuse(sumRules.checkSum(sum));
   return { userId: input.userId, operands: [...input.operands], sum, requestId };
 }
