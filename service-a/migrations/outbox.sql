@@ -26,16 +26,26 @@ CREATE OR REPLACE TRIGGER outbox_discard_published
   FOR EACH STATEMENT EXECUTE FUNCTION outbox_discard_published();
 
 -- Idempotency: the answer to each call that carried a request_id. A retry with the same
--- (user_id, request_id) gets the same sum and event id and writes no second event. Rows older
--- than the idempotency window are pruned by service-a, which bounds the table.
+-- (user_id, request_id) gets the same sum and event id and writes no second event; the same id
+-- sent with different input is refused, which input_digest (SHA-256 of user id and operands)
+-- tells. Rows older than the idempotency window are pruned by service-a, which bounds the table.
 CREATE TABLE IF NOT EXISTS request_keys (
-  user_id    text             NOT NULL,
-  request_id text             NOT NULL,
-  event_id   uuid             NOT NULL,
-  sum        double precision NOT NULL,
-  created_at timestamptz      NOT NULL DEFAULT now(),
+  user_id      text             NOT NULL,
+  request_id   text             NOT NULL,
+  event_id     uuid             NOT NULL,
+  sum          double precision NOT NULL,
+  created_at   timestamptz      NOT NULL DEFAULT now(),
+  input_digest bytea,
   PRIMARY KEY (user_id, request_id)
 );
+-- Databases created before the digest existed; their keys keep a null digest, which service-a
+-- treats as matching, and age out within the idempotency window. Only issued when the column is
+-- missing: even a no-op ALTER TABLE waits for an exclusive lock, stalling inserts in flight.
+SELECT 'ALTER TABLE request_keys ADD COLUMN IF NOT EXISTS input_digest bytea'
+WHERE NOT EXISTS (
+  SELECT FROM pg_attribute
+  WHERE attrelid = 'request_keys'::regclass AND attname = 'input_digest' AND NOT attisdropped
+) \gexec
 CREATE INDEX IF NOT EXISTS request_keys_by_age ON request_keys (created_at);
 
 -- Debezium streams exactly this table; created here so its role needs no ownership.

@@ -1,10 +1,11 @@
 import type { SumCalculated } from '@calculator/proto';
-import type { GroupCommit } from './db/group-commit.js';
 import type { OutboxRow, RecordedSum } from './db/outbox-insert.js';
 import { calculateSum, type SumInput, type ValidSum } from './domain/calculate-sum.js';
 import { calculateSums } from './domain/calculate-sums.js';
-import { CalculatorError, OutboxUnavailableError } from './errors.js';
+import { inputDigest } from './domain/input-digest.js';
+import { CalculatorError, OutboxUnavailableError, WritesPausedError } from './errors.js';
 import type { EventEncoder } from './events/event-encoder.js';
+import type { GroupCommit } from './group-commit.js';
 
 export interface CallContext {
   signal?: AbortSignal;
@@ -21,31 +22,63 @@ export interface CalculatorDeps {
   outbox: GroupCommit<OutboxRow, RecordedSum>;
   newEventId: () => string;
   now: () => number;
+  /** Why new writes are refused right now (the replication slot is at risk), or null. */
+  writeRefusal: () => string | null;
+}
+
+/** A failed write answers UNAVAILABLE unless it already carries its own answer (or the caller left). */
+function callError(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted || error instanceof CalculatorError) return error;
+  return new OutboxUnavailableError(error);
 }
 
 /** The use case behind every transport: validate, compute, encode the event, commit it to the outbox. */
 export function createCalculator(deps: CalculatorDeps): Calculator {
-  async function toRow(valid: ValidSum, traceparent: string | null): Promise<OutboxRow> {
-    const event: SumCalculated = { eventId: deps.newEventId(), ...valid, createdAt: deps.now() };
-    const payload = await deps.encoder.encode(event);
-    return { ...valid, eventId: event.eventId, payload, traceparent, createdAt: event.createdAt };
+  function toRow(valid: ValidSum, traceparent: string | null): OutboxRow {
+    const eventId = deps.newEventId();
+    const createdAt = deps.now();
+    const { userId, operands, sum, requestId } = valid;
+    const event: SumCalculated = { eventId, userId, operands, sum, requestId, createdAt };
+    return {
+      eventId,
+      userId,
+      requestId,
+      sum,
+      payload: deps.encoder.encode(event),
+      traceparent,
+      createdAt,
+      // Only a call that can be replayed needs its input remembered.
+      inputDigest: requestId === null ? null : inputDigest(userId, operands),
+    };
   }
 
-  async function record(valid: ValidSum[], context: CallContext): Promise<RecordedSum[]> {
-    const rows = await Promise.all(valid.map((v) => toRow(v, context.traceparent)));
-    try {
-      return await deps.outbox.submit(rows, context.signal);
-    } catch (error) {
-      if (context.signal?.aborted || error instanceof CalculatorError) throw error;
-      throw new OutboxUnavailableError(error);
-    }
+  function refuseWhilePaused(): void {
+    const reason = deps.writeRefusal();
+    if (reason !== null) throw new WritesPausedError(reason);
   }
 
   return {
     async calculateSum(input, context) {
-      const [recorded] = await record([calculateSum(input)], context);
-      return recorded as RecordedSum;
+      const valid = calculateSum(input);
+      refuseWhilePaused();
+      const rows = [toRow(valid, context.traceparent)];
+      try {
+        const [recorded] = await deps.outbox.submit(rows, context.signal);
+        return recorded as RecordedSum;
+      } catch (error) {
+        throw callError(error, context.signal);
+      }
     },
-    calculateSums: (items, context) => record(calculateSums(items), context),
+    async calculateSums(items, context) {
+      const valid = calculateSums(items);
+      refuseWhilePaused();
+      const rows = new Array<OutboxRow>(valid.length);
+      for (let i = 0; i < valid.length; i++) rows[i] = toRow(valid[i] as ValidSum, context.traceparent);
+      try {
+        return await deps.outbox.submit(rows, context.signal);
+      } catch (error) {
+        throw callError(error, context.signal);
+      }
+    },
   };
 }

@@ -15,10 +15,20 @@ const configSchema = z.object({
   OUTBOX_MAX_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Group commits in flight at once; each holds one pool connection. */
   OUTBOX_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(3),
+  /** Least time between the starts of two group commits, in ms: under load, calls gather for up to this long. */
+  OUTBOX_MIN_BATCH_INTERVAL_MS: z.coerce.number().min(0).max(100).default(0),
   /** How long a retry with the same request_id returns the first answer (the idempotency window). */
   IDEMPOTENCY_WINDOW_SECONDS: z.coerce.number().int().min(60).default(86_400),
   /** Largest gRPC message or HTTP body accepted, in bytes. */
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** The logical replication slot Debezium streams the outbox through (stack/defaults.env). */
+  REPLICATION_SLOT: z.string().min(1).default('outbox_slot'),
+  /**
+   * Writes are refused while the slot retains more WAL than this, in bytes. Keep it well below
+   * Postgres' max_slot_wal_keep_size (4 GB in this stack), past which the slot is invalidated and
+   * every event it has not streamed is lost; the default (2 GiB) is half of that.
+   */
+  REPLICATION_SLOT_WAL_BUDGET_BYTES: z.coerce.number().int().min(16_777_216).default(2_147_483_648),
   SCHEMA_REGISTRY_URL: z.url(),
   USER_EVENTS_TOPIC: z.string().min(1).default('user-events'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

@@ -1,5 +1,10 @@
 /** Every error service-a answers with, defined once; transport/error-status.ts maps them to gRPC and HTTP. */
-export type CalculatorErrorCode = 'INVALID_ARGUMENT' | 'OVERLOADED' | 'OUTBOX_UNAVAILABLE';
+export type CalculatorErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'REQUEST_ID_REUSED'
+  | 'OVERLOADED'
+  | 'OUTBOX_UNAVAILABLE'
+  | 'WRITES_PAUSED';
 
 export class CalculatorError extends Error {
   constructor(
@@ -23,6 +28,21 @@ export class InvalidArgumentError extends CalculatorError {
   }
 }
 
+/**
+ * A request id already answered for different input: replaying the first answer would hide the
+ * client's mistake, and writing a second event would break idempotency, so nothing is written.
+ */
+export class RequestIdReusedError extends CalculatorError {
+  constructor(readonly requestId: string) {
+    super(
+      'REQUEST_ID_REUSED',
+      `request_id ${JSON.stringify(requestId)} was already used for a calculation with different input; ` +
+        'send a new request_id for a new calculation',
+    );
+    this.name = 'RequestIdReusedError';
+  }
+}
+
 /** The write queue is full: shed the call rather than grow memory; the client may retry later. */
 export class OverloadedError extends CalculatorError {
   constructor(queued: number) {
@@ -36,5 +56,16 @@ export class OutboxUnavailableError extends CalculatorError {
   constructor(cause: unknown) {
     super('OUTBOX_UNAVAILABLE', 'the calculation could not be recorded; retry later', { cause });
     this.name = 'OutboxUnavailableError';
+  }
+}
+
+/**
+ * Writes are refused while the replication slot cannot be trusted to publish them (missing, lost,
+ * or retaining more WAL than its budget); `reason` says which. Accepted again once it recovers.
+ */
+export class WritesPausedError extends CalculatorError {
+  constructor(readonly reason: string) {
+    super('WRITES_PAUSED', `writes are paused: ${reason}; retry later`);
+    this.name = 'WritesPausedError';
   }
 }

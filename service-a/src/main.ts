@@ -1,4 +1,5 @@
 import { CalculatorServiceDefinition, calculatorDescriptorSet } from '@calculator/proto';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import closeWithGrace from 'close-with-grace';
 import { createServer } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
@@ -7,19 +8,19 @@ import { v7 as uuidv7 } from 'uuid';
 import { createCalculator } from './calculator.js';
 import { loadConfig } from './config.js';
 import { startDatabaseProbe } from './db/database-probe.js';
-import { createGroupCommit } from './db/group-commit.js';
 import { insertOutboxRows, type OutboxRow, type RecordedSum } from './db/outbox-insert.js';
 import { isPerRowError } from './db/pg-errors.js';
 import { createPool } from './db/pool.js';
+import { readReplicationSlot } from './db/replication-slot.js';
 import { startRequestKeyPruner } from './db/request-key-pruner.js';
 import { createEventEncoder } from './events/event-encoder.js';
+import { createGroupCommit } from './group-commit.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { retryUntilDone } from './retry-until-done.js';
 import { createCalculatorService } from './transport/calculator-service.js';
+import { grpcMiddleware } from './transport/grpc-middleware.js';
 import { createHttpServer } from './transport/http-server.js';
-import { mapErrorsMiddleware } from './transport/map-errors.js';
-import { metricsMiddleware } from './transport/metrics-middleware.js';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.LOG_LEVEL, instance: config.INSTANCE_ID });
@@ -52,41 +53,66 @@ const outbox = createGroupCommit<OutboxRow, RecordedSum>({
   maxQueuedRows: config.OUTBOX_MAX_QUEUED_ROWS,
   maxBatchRows: config.OUTBOX_MAX_BATCH_ROWS,
   maxInFlight: config.OUTBOX_MAX_IN_FLIGHT,
+  minBatchIntervalMs: config.OUTBOX_MIN_BATCH_INTERVAL_MS,
   onBatch: (rows) => metrics.outboxBatchRows.observe(rows),
 });
-const metrics = createMetrics(config.INSTANCE_ID, {
-  queuedRows: outbox.queuedRows,
-  pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-});
 
-const encoder = createEventEncoder(config.SCHEMA_REGISTRY_URL, config.USER_EVENTS_TOPIC);
-const calculator = createCalculator({ encoder, outbox, newEventId: () => uuidv7(), now: () => Date.now() });
-
-// NOT_SERVING while starting, while draining and while the database is unreachable.
+// NOT_SERVING while starting, while draining, while the database is unreachable and while writes
+// are paused for the replication slot's sake.
 const health = HealthState();
 let started = false;
 let draining = false;
-const probe = startDatabaseProbe(pool, 2000, dbLogger, () => updateHealth());
-const isReady = () => started && !draining && probe.isHealthy();
+const probe = startDatabaseProbe({
+  readSlot: () => readReplicationSlot(pool, config.REPLICATION_SLOT),
+  slotName: config.REPLICATION_SLOT,
+  walBudgetBytes: config.REPLICATION_SLOT_WAL_BUDGET_BYTES,
+  intervalMs: 2000,
+  logger: dbLogger,
+  onChange: () => updateHealth(),
+});
+function notReadyReasons(): string[] {
+  const reasons = probe.notReadyReasons();
+  if (!started) reasons.unshift('starting: registering the event schema and reaching the database');
+  if (draining) reasons.unshift('draining for shutdown');
+  return reasons;
+}
 function updateHealth(): void {
-  health.setStatus(isReady() ? 'healthy' : 'unhealthy');
-  health.setStatus(isReady() ? 'healthy' : 'unhealthy', 'calculator.v1.CalculatorService');
+  const status = notReadyReasons().length === 0 ? 'healthy' : 'unhealthy';
+  health.setStatus(status);
+  health.setStatus(status, 'calculator.v1.CalculatorService');
 }
 updateHealth();
+
+const metrics = createMetrics(config.INSTANCE_ID, {
+  queuedRows: outbox.queuedRows,
+  pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  slot: {
+    name: config.REPLICATION_SLOT,
+    retainedWalBytes: probe.retainedWalBytes,
+    writesPaused: () => probe.writeRefusal() !== null,
+  },
+});
+
+const encoder = createEventEncoder(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }), config.USER_EVENTS_TOPIC);
+const calculator = createCalculator({
+  encoder,
+  outbox,
+  newEventId: () => uuidv7(),
+  now: () => Date.now(),
+  writeRefusal: probe.writeRefusal,
+});
 
 const grpcServer = createServer({
   'grpc.max_receive_message_length': config.MAX_MESSAGE_BYTES,
   'grpc.max_send_message_length': config.MAX_MESSAGE_BYTES,
-})
-  .use(metricsMiddleware(metrics))
-  .use(mapErrorsMiddleware(logger.child({ component: 'grpc' })));
+}).use(grpcMiddleware(metrics, logger.child({ component: 'grpc' })));
 grpcServer.add(CalculatorServiceDefinition, createCalculatorService(calculator));
 grpcServer.add(HealthDefinition, HealthServiceImpl(health));
 grpcServer.add(ServerReflectionService, ServerReflection(calculatorDescriptorSet, ['calculator.v1.CalculatorService']));
 const httpServer = createHttpServer({
   calculator,
   registry: metrics.registry,
-  isReady,
+  notReadyReasons,
   logger: logger.child({ component: 'http' }),
   bodyLimitBytes: config.MAX_MESSAGE_BYTES,
 });
@@ -106,14 +132,18 @@ closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
   logger.info('stopped');
 });
 
-await httpServer.listen({ host: config.GRPC_HOST, port: config.HTTP_PORT });
-await grpcServer.listen(`${config.GRPC_HOST}:${config.GRPC_PORT}`);
+// Ports open only once a call can be served: before the schema is registered and the database
+// answers, every call would fail. The first probe also reads the slot, so writes start judged.
 const schemaId = await retryUntilDone(
   () => encoder.register(),
   logger.child({ component: 'registry' }),
   'register event schema',
 );
-await retryUntilDone(() => pool.query('SELECT 1'), dbLogger, 'reach the database');
-started = true;
-updateHealth();
-logger.info({ grpcPort: config.GRPC_PORT, httpPort: config.HTTP_PORT, schemaId }, 'service-a ready');
+await retryUntilDone(() => probe.check(), dbLogger, 'reach the database');
+if (!draining) {
+  await httpServer.listen({ host: config.GRPC_HOST, port: config.HTTP_PORT });
+  await grpcServer.listen(`${config.GRPC_HOST}:${config.GRPC_PORT}`);
+  started = true;
+  updateHealth();
+  logger.info({ grpcPort: config.GRPC_PORT, httpPort: config.HTTP_PORT, schemaId }, 'service-a ready');
+}

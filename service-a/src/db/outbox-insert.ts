@@ -1,4 +1,6 @@
-import type pg from 'pg';
+import { RequestIdReusedError } from '../errors.js';
+import { RowFailure } from '../group-commit.js';
+import type { Queryable } from './pool.js';
 
 /** One event ready for the outbox: validated, computed and encoded. */
 export interface OutboxRow {
@@ -9,6 +11,8 @@ export interface OutboxRow {
   payload: Buffer;
   traceparent: string | null;
   createdAt: number;
+  /** Digest of the call's input (see domain/input-digest.ts); set when requestId is. */
+  inputDigest: Buffer | null;
 }
 
 /** What the caller answers: its own event, or the one an earlier call with the same request id recorded. */
@@ -23,12 +27,13 @@ export interface RecordedSum {
 // rows of the calls that are new. The outbox trigger deletes the rows again at statement end.
 const INSERT_ROWS = `
   WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::bytea[], $6::text[], $7::float8[])
-      AS t(event_id, user_id, request_id, sum, payload, traceparent, created_at_ms)
+    SELECT * FROM unnest(
+      $1::uuid[], $2::text[], $3::text[], $4::float8[], $5::bytea[], $6::text[], $7::float8[], $8::bytea[]
+    ) AS t(event_id, user_id, request_id, sum, payload, traceparent, created_at_ms, input_digest)
   ),
   new_keys AS (
-    INSERT INTO request_keys (user_id, request_id, event_id, sum)
-    SELECT user_id, request_id, event_id, sum FROM input WHERE request_id IS NOT NULL
+    INSERT INTO request_keys (user_id, request_id, event_id, sum, input_digest)
+    SELECT user_id, request_id, event_id, sum, input_digest FROM input WHERE request_id IS NOT NULL
     ON CONFLICT (user_id, request_id) DO NOTHING
     RETURNING event_id
   ),
@@ -44,44 +49,107 @@ const INSERT_ROWS = `
   SELECT event_id::text AS id FROM new_calls`;
 
 const RECORDED_ANSWERS = `
-  SELECT k.user_id, k.request_id, k.event_id::text, k.sum
+  SELECT k.user_id, k.request_id, k.event_id::text, k.sum, k.input_digest
   FROM request_keys k
   JOIN unnest($1::text[], $2::text[]) AS wanted(user_id, request_id) USING (user_id, request_id)`;
 
+interface RecordedAnswer {
+  user_id: string;
+  request_id: string;
+  event_id: string;
+  sum: number;
+  /** Null for keys recorded before digests were stored: those count as matching. */
+  input_digest: Buffer | null;
+}
+
 const keyOf = (userId: string, requestId: string) => `${userId}\u0000${requestId}`;
 
-/** Writes rows to the outbox in one transaction; rows whose request id was seen before get the recorded answer. */
-export async function insertOutboxRows(pool: pg.Pool, rows: readonly OutboxRow[]): Promise<RecordedSum[]> {
+/** The answer recorded for a replayed row, or why it cannot be given. */
+function replayOutcome(row: OutboxRow, answer: RecordedAnswer | undefined): RecordedSum | RowFailure {
+  if (!answer) {
+    // Nothing of this row was written, so answering UNAVAILABLE is truthful and a retry is safe.
+    return new RowFailure(new Error(`event ${row.eventId} was neither written nor recorded before`));
+  }
+  const recorded = answer.input_digest;
+  if (recorded !== null && (row.inputDigest === null || !recorded.equals(row.inputDigest))) {
+    return new RowFailure(new RequestIdReusedError(row.requestId ?? ''));
+  }
+  return { eventId: answer.event_id, sum: answer.sum, replayed: true };
+}
+
+/**
+ * Writes rows to the outbox in one transaction and returns one outcome per row: rows written get
+ * their own answer, rows whose request id was seen before get the recorded one. Once the INSERT
+ * has committed, a later failure fails only the replayed rows it concerns, never the written ones.
+ */
+export async function insertOutboxRows(
+  pool: Queryable,
+  rows: readonly OutboxRow[],
+): Promise<(RecordedSum | RowFailure)[]> {
+  const count = rows.length;
+  const eventIds = new Array<string>(count);
+  const userIds = new Array<string>(count);
+  const requestIds = new Array<string | null>(count);
+  const sums = new Array<number>(count);
+  const payloads = new Array<Buffer>(count);
+  const traceparents = new Array<string | null>(count);
+  const createdAts = new Array<number>(count);
+  const digests = new Array<Buffer | null>(count);
+  for (let i = 0; i < count; i++) {
+    const row = rows[i] as OutboxRow;
+    eventIds[i] = row.eventId;
+    userIds[i] = row.userId;
+    requestIds[i] = row.requestId;
+    sums[i] = row.sum;
+    payloads[i] = row.payload;
+    traceparents[i] = row.traceparent;
+    createdAts[i] = row.createdAt;
+    digests[i] = row.inputDigest;
+  }
   // Named: each connection parses and plans the statement once, not once per batch.
   const written = await pool.query<{ id: string }>({
     name: 'insert-outbox-rows',
     text: INSERT_ROWS,
-    values: [
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.userId),
-      rows.map((r) => r.requestId),
-      rows.map((r) => r.sum),
-      rows.map((r) => r.payload),
-      rows.map((r) => r.traceparent),
-      rows.map((r) => r.createdAt),
-    ],
+    values: [eventIds, userIds, requestIds, sums, payloads, traceparents, createdAts, digests],
   });
-  const writtenIds = new Set(written.rows.map((row) => row.id));
-  const replays = rows.filter((row) => !writtenIds.has(row.eventId) && row.requestId !== null);
-  const answers = new Map<string, { event_id: string; sum: number }>();
-  if (replays.length > 0) {
+
+  const outcomes = new Array<RecordedSum | RowFailure>(count);
+  // The ids returned are a subset of the rows' own, so as many ids as rows means all were written.
+  if (written.rows.length === count) {
+    for (let i = 0; i < count; i++) {
+      outcomes[i] = { eventId: eventIds[i] as string, sum: sums[i] as number, replayed: false };
+    }
+    return outcomes;
+  }
+  const writtenIds = new Set<string>();
+  for (const { id } of written.rows) writtenIds.add(id);
+  const replays: OutboxRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = rows[i] as OutboxRow;
+    if (writtenIds.has(row.eventId)) outcomes[i] = { eventId: row.eventId, sum: row.sum, replayed: false };
+    else replays.push(row);
+  }
+  if (replays.length === 0) return outcomes;
+
+  let answers: Map<string, RecordedAnswer>;
+  try {
     // Read after the commit above, so a concurrent first call that won the key is visible.
-    const recorded = await pool.query<{ user_id: string; request_id: string; event_id: string; sum: number }>({
+    const recorded = await pool.query<RecordedAnswer>({
       name: 'recorded-answers',
       text: RECORDED_ANSWERS,
       values: [replays.map((r) => r.userId), replays.map((r) => r.requestId)],
     });
-    for (const row of recorded.rows) answers.set(keyOf(row.user_id, row.request_id), row);
+    answers = new Map(recorded.rows.map((answer) => [keyOf(answer.user_id, answer.request_id), answer]));
+  } catch (error) {
+    // The written rows stand committed; only the replays go unanswered, and they are safe to retry.
+    for (let i = 0; i < count; i++) outcomes[i] ??= new RowFailure(error);
+    return outcomes;
   }
-  return rows.map((row) => {
-    if (writtenIds.has(row.eventId)) return { eventId: row.eventId, sum: row.sum, replayed: false };
+  for (let i = 0; i < count; i++) {
+    if (outcomes[i] !== undefined) continue;
+    const row = rows[i] as OutboxRow;
     const answer = row.requestId === null ? undefined : answers.get(keyOf(row.userId, row.requestId));
-    if (!answer) throw new Error(`event ${row.eventId} was neither written nor recorded before`);
-    return { eventId: answer.event_id, sum: answer.sum, replayed: true };
-  });
+    outcomes[i] = replayOutcome(row, answer);
+  }
+  return outcomes;
 }

@@ -1,6 +1,9 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 
+/** What the queries need of the pool; tests pass a fake. */
+export type Queryable = Pick<pg.Pool, 'query'>;
+
 export interface PoolOptions {
   connectionString: string;
   max: number;

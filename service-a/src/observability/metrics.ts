@@ -13,6 +13,7 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 export interface MetricsSources {
   queuedRows: () => number;
   pool: () => { total: number; idle: number; waiting: number };
+  slot: { name: string; retainedWalBytes: () => number | null; writesPaused: () => boolean };
 }
 
 /** The process' one metrics registry, with every metric service-a exports. */
@@ -38,6 +39,25 @@ export function createMetrics(instance: string, sources: MetricsSources): Metric
       this.set({ state: 'total' }, pool.total);
       this.set({ state: 'idle' }, pool.idle);
       this.set({ state: 'waiting' }, pool.waiting);
+    },
+  });
+  new Gauge({
+    name: 'replication_slot_retained_wal_bytes',
+    help: 'WAL the outbox replication slot keeps from removal, as last read; absent while the slot is missing',
+    labelNames: ['slot'],
+    registers: [registry],
+    collect() {
+      const retained = sources.slot.retainedWalBytes();
+      if (retained === null) this.reset();
+      else this.set({ slot: sources.slot.name }, retained);
+    },
+  });
+  new Gauge({
+    name: 'outbox_writes_paused',
+    help: '1 while new writes are refused: the replication slot is missing, lost, over its WAL budget or not read yet',
+    registers: [registry],
+    collect() {
+      this.set(sources.slot.writesPaused() ? 1 : 0);
     },
   });
   return {

@@ -1,7 +1,7 @@
 import type { CalculatorServiceImplementation } from '@calculator/proto';
 import type { Calculator } from '../calculator.js';
 
-/** calculator.v1.CalculatorService over gRPC; errors are mapped by map-errors.ts. */
+/** calculator.v1.CalculatorService over gRPC; errors are mapped by grpc-middleware.ts. */
 export function createCalculatorService(calculator: Calculator): CalculatorServiceImplementation {
   return {
     async calculateSum(request, context) {

@@ -7,7 +7,8 @@ import { mapError } from './error-status.js';
 export interface HttpServerDeps {
   calculator: Calculator;
   registry: Registry;
-  isReady: () => boolean;
+  /** What keeps the instance from serving; empty when it is ready. */
+  notReadyReasons: () => string[];
   logger: Logger;
   bodyLimitBytes: number;
 }
@@ -29,6 +30,7 @@ const sumBody = {
  */
 export function createHttpServer(deps: HttpServerDeps) {
   const app = Fastify({
+    // At warn, fastify's per-request info lines are never written: errors are logged once, below.
     loggerInstance: deps.logger.child({}, { level: 'warn' }),
     bodyLimit: deps.bodyLimitBytes,
     // A string is not a number: the same input gRPC would refuse is refused here too.
@@ -70,8 +72,9 @@ export function createHttpServer(deps: HttpServerDeps) {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const ready = deps.isReady();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+    const reasons = deps.notReadyReasons();
+    if (reasons.length === 0) return reply.code(200).send({ status: 'ready' });
+    return reply.code(503).send({ status: 'not ready', reasons });
   });
   app.get('/metrics', async (_request, reply) =>
     reply.type(deps.registry.contentType).send(await deps.registry.metrics()),

@@ -1,12 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { OverloadedError } from '../errors.js';
-import { createGroupCommit, type GroupCommitOptions } from './group-commit.js';
+import { describe, expect, it, vi } from 'vitest';
+import { OverloadedError } from './errors.js';
+import { createGroupCommit, type GroupCommitOptions, RowFailure } from './group-commit.js';
 
 /** A flush whose commits finish only when the test says so. */
 function manualFlush() {
   const calls: { rows: string[]; finish: (error?: Error) => void }[] = [];
   const flush = (rows: string[]) =>
-    new Promise<string[]>((resolve, reject) => {
+    new Promise<(string | RowFailure)[]>((resolve, reject) => {
       calls.push({ rows, finish: (error) => (error ? reject(error) : resolve(rows.map((row) => `ok:${row}`))) });
     });
   return { calls, flush };
@@ -121,6 +121,36 @@ describe('createGroupCommit', () => {
     await expect(c).rejects.toThrow('connection refused');
   });
 
+  it('fails only the unit owning a failed row; the rest of the batch resolves', async () => {
+    const commit = groupCommit({
+      flush: async (rows) => rows.map((row) => (row.startsWith('lost') ? new RowFailure(new Error(row)) : `ok:${row}`)),
+    });
+    const blocker = commit.submit(['first']);
+    const written = commit.submit(['a']);
+    const lost = commit.submit(['lost-b']);
+    const mixed = commit.submit(['c', 'lost-d']);
+    expect(await blocker).toEqual(['ok:first']);
+    expect(await written).toEqual(['ok:a']);
+    await expect(lost).rejects.toThrow('lost-b');
+    await expect(mixed).rejects.toThrow('lost-d');
+  });
+
+  it('does not retry units alone when only some rows failed', async () => {
+    const batches: string[][] = [];
+    const commit = groupCommit({
+      flush: async (rows) => {
+        batches.push(rows);
+        return rows.map((row) => (row === 'lost' ? new RowFailure(new Error('bad row')) : `ok:${row}`));
+      },
+    });
+    void commit.submit(['first']);
+    const good = commit.submit(['good']);
+    const lost = commit.submit(['lost']);
+    await expect(lost).rejects.toThrow('bad row');
+    expect(await good).toEqual(['ok:good']);
+    expect(batches).toEqual([['first'], ['good', 'lost']]);
+  });
+
   it('drains once nothing is queued or in flight', async () => {
     const { calls, flush } = manualFlush();
     const commit = groupCommit({ flush });
@@ -134,5 +164,48 @@ describe('createGroupCommit', () => {
     calls[0]?.finish();
     await tick();
     expect(drained).toBe(true);
+  });
+
+  describe('with a least interval between batches', () => {
+    it('writes the first call after a quiet spell at once, and gathers the calls within the interval', async () => {
+      vi.useFakeTimers();
+      try {
+        let clock = 1000;
+        const { calls, flush } = manualFlush();
+        const commit = groupCommit({ flush, minBatchIntervalMs: 5, now: () => clock });
+        void commit.submit(['a']);
+        expect(calls.map((c) => c.rows)).toEqual([['a']]);
+        calls[0]?.finish();
+        await vi.advanceTimersByTimeAsync(0);
+        clock += 1;
+        void commit.submit(['b']);
+        void commit.submit(['c']);
+        // 1 ms after the last batch started: b and c wait for the rest of the interval.
+        expect(calls).toHaveLength(1);
+        clock += 4;
+        await vi.advanceTimersByTimeAsync(4);
+        expect(calls.map((c) => c.rows)).toEqual([['a'], ['b', 'c']]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('does not wait once maxBatchRows are queued', () => {
+      let clock = 1000;
+      const { calls, flush } = manualFlush();
+      const commit = groupCommit({
+        flush,
+        minBatchIntervalMs: 1000,
+        maxInFlight: 2,
+        maxBatchRows: 2,
+        now: () => clock,
+      });
+      void commit.submit(['a']);
+      clock += 1;
+      void commit.submit(['b']);
+      expect(calls).toHaveLength(1);
+      void commit.submit(['c']);
+      expect(calls.map((c) => c.rows)).toEqual([['a'], ['b', 'c']]);
+    });
   });
 });

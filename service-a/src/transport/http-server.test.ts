@@ -1,0 +1,64 @@
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import type { Calculator } from '../calculator.js';
+import { RequestIdReusedError, WritesPausedError } from '../errors.js';
+import { createHttpServer } from './http-server.js';
+
+function serve(options: { calculateSum?: Calculator['calculateSum']; notReadyReasons?: () => string[] } = {}) {
+  const calculator: Calculator = {
+    calculateSum: options.calculateSum ?? (async () => ({ sum: 3, eventId: 'e1', replayed: false })),
+    calculateSums: async () => [],
+  };
+  return createHttpServer({
+    calculator,
+    registry: new Registry(),
+    notReadyReasons: options.notReadyReasons ?? (() => []),
+    logger: pino({ level: 'silent' }),
+    bodyLimitBytes: 1_048_576,
+  });
+}
+
+const sum = (app: ReturnType<typeof serve>) =>
+  app.inject({ method: 'POST', url: '/v1/sum', payload: { userId: 'alice', operands: [1, 2], requestId: 'r-1' } });
+
+describe('HTTP server', () => {
+  it('answers /readyz 200 when nothing holds the instance back', async () => {
+    const app = serve();
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready' });
+    await app.close();
+  });
+
+  it('answers /readyz 503 with the reasons, while /healthz stays 200', async () => {
+    const app = serve({ notReadyReasons: () => ['writes are paused: replication slot "outbox_slot" does not exist'] });
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({
+      status: 'not ready',
+      reasons: ['writes are paused: replication slot "outbox_slot" does not exist'],
+    });
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('answers a reused request id with 422 and its code', async () => {
+    const app = serve({ calculateSum: () => Promise.reject(new RequestIdReusedError('r-1')) });
+    const response = await sum(app);
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ code: 'REQUEST_ID_REUSED', message: expect.stringContaining('"r-1"') });
+    await app.close();
+  });
+
+  it('answers paused writes with 503 and the reason', async () => {
+    const app = serve({ calculateSum: () => Promise.reject(new WritesPausedError('the slot is over budget')) });
+    const response = await sum(app);
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({
+      code: 'WRITES_PAUSED',
+      message: 'writes are paused: the slot is over budget; retry later',
+    });
+    await app.close();
+  });
+});
