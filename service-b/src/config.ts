@@ -18,6 +18,11 @@ const configSchema = z.object({
   KAFKA_BROKERS: brokerListSchema,
   KAFKA_TOPIC: z.string().min(1).default('user-events'),
   KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).optional(),
+  /**
+   * The most bytes one dead letter may take; a larger poison record is cut to fit, with a header
+   * saying so. Below the broker's default message.max.bytes (1 MB), with room for the dlq.* headers.
+   */
+  KAFKA_DEAD_LETTER_MAX_BYTES: z.coerce.number().int().min(16_384).max(100_000_000).default(900_000),
   KAFKA_GROUP_ID: z.string().min(1).default('service-b'),
   /**
    * How long the group waits for a silent member (a crashed instance) before its partitions move:

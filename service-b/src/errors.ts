@@ -1,9 +1,19 @@
+// Every error service-b defines, each with one code under the ERR_ prefix:
+//
+//   ERR_POISON_EVENT      an event that can never be applied; dead-lettered with its reason (kafka/event-consumer.ts)
+//   ERR_NOT_FOUND         what a client asked for does not exist; HTTP 404 (transport/http-server.ts)
+//   ERR_TOO_MANY_STREAMS  every live-stream slot is taken; HTTP 503 (transport/http-server.ts)
+//   ERR_USAGE             an operator command was called wrongly; exit code 2 (cli/run-command.ts)
+//
+// Anything else that fails is transient (a dependency is down) and is retried where it happens.
+
 /** Why an event is poison; written to the dead letter's `dlq.reason` header. */
-export const POISON_REASONS = ['undecodable', 'unknown-schema', 'invalid'] as const;
+export const POISON_REASONS = ['undecodable', 'unknown-schema', 'invalid', 'rejected-by-database'] as const;
 export type PoisonReason = (typeof POISON_REASONS)[number];
 
 /** An event that can never be applied, however often it is retried: it goes to the dead-letter topic. */
 export class PoisonEventError extends Error {
+  readonly code = 'ERR_POISON_EVENT';
   constructor(
     readonly reason: PoisonReason,
     message: string,

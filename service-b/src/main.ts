@@ -1,4 +1,5 @@
 import { KafkaJS } from '@confluentinc/kafka-javascript';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.js';
 import { CALCULATIONS_APPLIED_CHANNEL, createCalculationStore } from './db/calculation-store.js';
@@ -53,32 +54,31 @@ registerConsumerLagMetric({
   consumer,
   admin,
   topic: config.KAFKA_TOPIC,
-  groupId: config.KAFKA_GROUP_ID,
   logger: logger.child({ component: 'consumer-lag' }),
 });
 
 let consuming = false;
-let databaseHealthy = true;
 const eventConsumer = createEventConsumer({
   consumer,
   topic: config.KAFKA_TOPIC,
-  decoder: createEventDecoder(config.SCHEMA_REGISTRY_URL),
+  decoder: createEventDecoder(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL })),
   store,
-  deadLetters: createDeadLetterPublisher(producer, config.KAFKA_DEAD_LETTER_TOPIC),
+  deadLetters: createDeadLetterPublisher({
+    producer,
+    topic: config.KAFKA_DEAD_LETTER_TOPIC,
+    maxBytes: config.KAFKA_DEAD_LETTER_MAX_BYTES,
+  }),
   metrics,
   logger: logger.child({ component: 'consumer' }),
-  onDatabaseHealth: (healthy) => {
-    databaseHealthy = healthy;
-  },
 });
 const http = createHttpServer({
   store,
   notifications,
   metrics,
-  notReadyReasons: () => [
-    ...(consuming ? [] : ['the consumer is not running']),
-    ...(databaseHealthy ? [] : ['the database refuses writes; the consumer is retrying with backoff']),
-  ],
+  notReadyReasons: () => {
+    const stalled = eventConsumer.stallReason();
+    return [...(consuming ? [] : ['the consumer is not running']), ...(stalled === undefined ? [] : [stalled])];
+  },
   logger: logger.child({ component: 'http' }),
   maxStreams: config.HTTP_MAX_STREAMS,
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { pino } from 'pino';
 import { UsageError } from '../errors.js';
 import { createEventDecoder } from '../events/event-decoder.js';
@@ -30,7 +31,14 @@ await runCommand(INSPECT_USAGE, logger, async ({ signal, writeLine }) => {
       logger: kafkaLogger(logger.child({ component: 'kafka' }, { level: 'warn' })),
     },
   });
-  const decoder = createEventDecoder(config.SCHEMA_REGISTRY_URL);
+  const decoder = createEventDecoder(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }));
+  const decodeForDisplay = (value: Buffer | null): DecodedValue => {
+    try {
+      return { value: decoder.decodeUnchecked(value) };
+    } catch (error) {
+      return { error };
+    }
+  };
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -51,12 +59,13 @@ await runCommand(INSPECT_USAGE, logger, async ({ signal, writeLine }) => {
       signal,
       logger,
       onBatch: async ({ partition, messages }) => {
+        // A registry that cannot answer shows as every record's error, as a value that does not decode would.
+        const unloaded = await decoder.loadSchemas(messages.map((message) => message.value)).then(
+          () => undefined,
+          (error: unknown) => ({ error }),
+        );
         for (const message of messages) {
-          const decoded: DecodedValue = await decoder.decodeUnchecked(message.value).then(
-            (value) => ({ value }),
-            (error: unknown) => ({ error }),
-          );
-          await writeLine(formatRecord(options.topic, partition, message, decoded));
+          await writeLine(formatRecord(options.topic, partition, message, unloaded ?? decodeForDisplay(message.value)));
         }
       },
     }).finally(() =>

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import type pg from 'pg';
+import type { TransactionPool } from './in-transaction.js';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
 /** Held for the whole run, so instances starting together migrate one after the other. */
@@ -9,7 +9,7 @@ const MIGRATION_LOCK_KEY = 0x5eb1_0001;
  * Applies, in name order, every migration file the `schema_migrations` ledger does not list yet,
  * each in its own transaction together with its ledger row. Returns the files it applied.
  */
-export async function migrate(pool: pg.Pool): Promise<string[]> {
+export async function migrate(pool: TransactionPool): Promise<string[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter((file) => file.endsWith('.sql')).sort();
   const client = await pool.connect();
   try {
@@ -29,14 +29,20 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
         await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
         await client.query('COMMIT');
       } catch (error) {
-        await client.query('ROLLBACK');
+        // A failed ROLLBACK (the connection is gone) must not hide why the migration failed.
+        await client.query('ROLLBACK').catch(() => {});
         throw error;
       }
       applied.push(file);
     }
     return applied;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
-    client.release();
+    const unlocked = await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).then(
+      () => true,
+      () => false,
+    );
+    // A connection still holding the session lock must not go back to the pool: the next
+    // instance's migration would wait for it forever. Closing it releases the lock.
+    client.release(!unlocked);
   }
 }

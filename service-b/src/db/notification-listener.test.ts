@@ -10,7 +10,10 @@ const eventually = (check: () => void) => vi.waitFor(check, { interval: 2 });
 class FakeClient extends EventEmitter implements ListenClient {
   readonly queries: string[] = [];
   ended = false;
-  constructor(private readonly refuse: boolean) {
+  constructor(
+    private readonly refuse: boolean,
+    private readonly failListen = false,
+  ) {
     super();
   }
   async connect() {
@@ -18,6 +21,9 @@ class FakeClient extends EventEmitter implements ListenClient {
   }
   async query(text: string) {
     this.queries.push(text);
+    if (this.failListen) {
+      throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    }
   }
   async end() {
     this.ended = true;
@@ -31,14 +37,14 @@ class FakeClient extends EventEmitter implements ListenClient {
   }
 }
 
-function setUp(refusals = 0) {
+function setUp(refusals = 0, failedListens = 0) {
   const clients: FakeClient[] = [];
   const listener = createNotificationListener({
     channel: 'calculations_applied',
     connectionString: 'postgres://unused',
     logger: pino({ level: 'silent' }),
     createClient: () => {
-      const client = new FakeClient(clients.length < refusals);
+      const client = new FakeClient(clients.length < refusals, clients.length < failedListens);
       clients.push(client);
       return client;
     },
@@ -78,6 +84,16 @@ describe('createNotificationListener', () => {
     const { listener, clients, received } = setUp(3);
     listener.start();
     await eventually(() => expect(clients[3]?.queries).toHaveLength(1));
+    expect(received).toEqual([undefined]);
+    await listener.close();
+  });
+
+  it('reconnects when the LISTEN itself fails, as when Postgres shuts down in between', async () => {
+    const { listener, clients, received } = setUp(0, 2);
+    listener.start();
+    await eventually(() => expect(clients[2]?.queries).toEqual(['LISTEN "calculations_applied"']));
+    expect(clients[0]?.ended).toBe(true);
+    expect(clients[1]?.ended).toBe(true);
     expect(received).toEqual([undefined]);
     await listener.close();
   });

@@ -1,95 +1,274 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { SumCalculated } from '@calculator/proto';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
 import type { CalculationStore, DeliveredEvent } from '../db/calculation-store.js';
+import { pgErrorKind } from '../db/pg-error-kind.js';
 import { PoisonEventError } from '../errors.js';
 import type { EventDecoder } from '../events/event-decoder.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { DeadLetter, DeadLetterPublisher } from './dead-letter-publisher.js';
 
+/** What the consumer is stuck on while it retries a step in place; /readyz names it. */
+export type StallCause =
+  | 'registry-unreachable'
+  | 'database-unreachable'
+  | 'database-refusing'
+  | 'database-failing'
+  | 'dead-letters-failing'
+  | 'offset-commit-failing';
+
+const STALL_REASONS: Readonly<Record<StallCause, string>> = {
+  'registry-unreachable': 'the schema registry is unreachable; the consumer is retrying with backoff',
+  'database-unreachable': 'the database is unreachable; the consumer is retrying with backoff',
+  'database-refusing': 'the database refuses writes; the consumer is retrying with backoff',
+  'database-failing': 'applying events to the database fails; the consumer is retrying with backoff',
+  'dead-letters-failing': 'dead letters cannot be published; the consumer is retrying with backoff',
+  'offset-commit-failing': 'Kafka does not accept the offset commit; the consumer is retrying with backoff',
+};
+
 export interface EventConsumerDeps {
-  consumer: KafkaJS.Consumer;
+  consumer: Pick<KafkaJS.Consumer, 'connect' | 'subscribe' | 'run' | 'commitOffsets' | 'disconnect'>;
   topic: string;
-  decoder: EventDecoder;
-  store: CalculationStore;
+  decoder: Pick<EventDecoder, 'loadSchemas' | 'decode'>;
+  store: Pick<CalculationStore, 'applyBatch'>;
   deadLetters: DeadLetterPublisher;
-  metrics: Metrics;
+  metrics: Pick<Metrics, 'eventsProcessed' | 'batchApplyDuration' | 'endToEndLag'>;
   logger: Logger;
-  /** Called with false while the database refuses batches, and true once one is applied. */
-  onDatabaseHealth: (healthy: boolean) => void;
+  /** The pause before retry `attempt` (1, 2, …); capped exponential unless a test needs otherwise. */
+  backoffMs?: (attempt: number) => number;
 }
 
 export interface EventConsumer {
   start(): Promise<void>;
   close(): Promise<void>;
+  /** Why the consumer is retrying in place instead of making progress; undefined while it makes progress. */
+  stallReason(): string | undefined;
 }
 
-const MAX_BACKOFF_MS = 5000;
+type BatchPayload = Pick<KafkaJS.EachBatchPayload, 'batch' | 'isRunning' | 'isStale'>;
+
+interface Step<T> {
+  what: string;
+  run: () => Promise<T>;
+  causeOf: (error: unknown) => StallCause;
+  mustLeave: () => boolean;
+  /** Gives up, rethrowing the last error, after this many attempts; retries until done without it. */
+  maxAttempts?: number;
+  context?: Record<string, unknown>;
+}
+
+type ApplyOutcome = { applied: SumCalculated[] } | { refusal: unknown };
+
+interface BisectOutcome {
+  applied: SumCalculated[];
+  rejected: { delivery: DeliveredEvent; error: PoisonEventError }[];
+}
+
+const defaultBackoffMs = (attempt: number) => Math.min(5000, 100 * 2 ** attempt);
+
+// A failed commit loses nothing: the next commit of the partition covers it, and whatever is
+// redelivered meanwhile is deduplicated. Retrying it for long would only hold up the partition.
+const MAX_COMMIT_ATTEMPTS = 5;
+
+function databaseStall(error: unknown): StallCause {
+  const kind = pgErrorKind(error);
+  if (kind === 'unreachable') return 'database-unreachable';
+  if (kind === 'refused') return 'database-refusing';
+  return 'database-failing';
+}
+
+function rejectedByDatabase(error: unknown): PoisonEventError {
+  const { message, detail, code } = error as { message?: unknown; detail?: unknown; code?: unknown };
+  const details = typeof detail === 'string' && detail !== '' ? `: ${detail}` : '';
+  const sqlState = typeof code === 'string' ? ` (SQLSTATE ${code})` : '';
+  return new PoisonEventError('rejected-by-database', `${String(message)}${details}${sqlState}`, { cause: error });
+}
+
+function deadLetter(message: KafkaJS.KafkaMessage, partition: number, error: PoisonEventError): DeadLetter {
+  return {
+    error,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: message.headers ?? {},
+  };
+}
 
 /**
- * Reads user-events batch by batch. Per batch: decode (poison goes to the dead-letter topic),
- * apply every good event in one database transaction, and only then commit the Kafka offset.
- * A crash anywhere before the commit redelivers the batch, and the dedupe makes that harmless.
+ * Reads user-events batch by batch. Per batch: decode (poison goes to the dead-letter topic), apply
+ * every good event in one database transaction, and only then commit the Kafka offset. A crash
+ * anywhere before the commit redelivers the batch, and the dedupe makes that harmless.
+ *
+ * A batch the database refuses for its data is split in halves until the records at fault are
+ * alone; those are dead-lettered, the rest applied, so one bad record never holds up its partition.
+ * A step that fails for a reason outside the records (registry, database, broker down) is retried
+ * in place with backoff, never by leaving the handler: the client would hand the batch straight back.
  */
 export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
-  const { consumer, topic, decoder, store, deadLetters, metrics, logger } = deps;
+  const { consumer, topic, decoder, store, deadLetters, metrics, logger, backoffMs = defaultBackoffMs } = deps;
+  const closing = new AbortController();
+  let stalled: StallCause | undefined;
+  let unexpectedFailures = 0;
 
-  async function applyWithRetry(deliveries: DeliveredEvent[], isRunning: () => boolean) {
+  const pause = (delayMs: number) => sleep(delayMs, undefined, { signal: closing.signal }).catch(() => {});
+
+  async function retry<T>(step: Step<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const stopTimer = metrics.batchApplyDuration.startTimer();
       try {
-        const applied = await store.applyBatch(deliveries);
-        stopTimer();
-        deps.onDatabaseHealth(true);
-        return applied;
+        const value = await step.run();
+        stalled = undefined;
+        return value;
       } catch (error) {
-        deps.onDatabaseHealth(false);
-        // Leaving eachBatch with an error makes the client seek back and redeliver; stopping does too.
-        if (!isRunning()) throw error;
-        const delayMs = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt);
-        logger.warn({ err: error, attempt, delayMs, events: deliveries.length }, 'applying a batch failed; retrying');
-        await sleep(delayMs);
+        // Leaving eachBatch with an error makes the client seek back and redeliver, which is what
+        // stopping, or a partition that moved to another instance, wants.
+        if (step.mustLeave() || attempt >= (step.maxAttempts ?? Number.POSITIVE_INFINITY)) throw error;
+        stalled = step.causeOf(error);
+        const delayMs = backoffMs(attempt);
+        logger.warn({ err: error, attempt, delayMs, ...step.context }, `could not ${step.what}; retrying`);
+        await pause(delayMs);
+        if (step.mustLeave()) throw error;
       }
     }
   }
 
-  async function handleBatch({ batch, isRunning }: KafkaJS.EachBatchPayload) {
+  function applyOnce(deliveries: DeliveredEvent[], mustLeave: () => boolean): Promise<ApplyOutcome> {
+    return retry<ApplyOutcome>({
+      what: 'apply a batch',
+      run: async () => {
+        const stopTimer = metrics.batchApplyDuration.startTimer();
+        try {
+          const applied = await store.applyBatch(deliveries);
+          stopTimer();
+          return { applied };
+        } catch (error) {
+          if (pgErrorKind(error) === 'record') return { refusal: error };
+          throw error;
+        }
+      },
+      causeOf: databaseStall,
+      mustLeave,
+      context: { events: deliveries.length },
+    });
+  }
+
+  // Each half is its own committed transaction, applied in offset order; the dedupe makes a crash
+  // halfway harmless, since the offset is committed only after all of them.
+  async function applyBisecting(
+    deliveries: DeliveredEvent[],
+    mustLeave: () => boolean,
+    whole = true,
+  ): Promise<BisectOutcome> {
+    if (deliveries.length === 0) return { applied: [], rejected: [] };
+    const outcome = await applyOnce(deliveries, mustLeave);
+    if ('applied' in outcome) return { applied: outcome.applied, rejected: [] };
+    const [first] = deliveries;
+    if (deliveries.length === 1 && first) {
+      return { applied: [], rejected: [{ delivery: first, error: rejectedByDatabase(outcome.refusal) }] };
+    }
+    logger[whole ? 'warn' : 'debug'](
+      { err: outcome.refusal, events: deliveries.length, firstOffset: first?.offset },
+      'the database refused a batch for its data; applying it in halves to find the records at fault',
+    );
+    const middle = Math.ceil(deliveries.length / 2);
+    const head = await applyBisecting(deliveries.slice(0, middle), mustLeave, false);
+    const tail = await applyBisecting(deliveries.slice(middle), mustLeave, false);
+    return { applied: [...head.applied, ...tail.applied], rejected: [...head.rejected, ...tail.rejected] };
+  }
+
+  async function commit(partition: number, offset: string, mustLeave: () => boolean): Promise<void> {
+    try {
+      await retry({
+        what: 'commit the offset',
+        run: () => consumer.commitOffsets([{ topic, partition, offset }]),
+        causeOf: () => 'offset-commit-failing',
+        mustLeave,
+        maxAttempts: MAX_COMMIT_ATTEMPTS,
+        context: { partition, offset },
+      });
+    } catch (error) {
+      if (mustLeave()) throw error;
+      stalled = undefined;
+      logger.error(
+        { err: error, partition, offset },
+        'the offset was not committed; the next commit covers it, and what is redelivered meanwhile is deduplicated',
+      );
+    }
+  }
+
+  async function processBatch({ batch }: BatchPayload, mustLeave: () => boolean): Promise<void> {
+    const { partition, messages } = batch;
+    await retry({
+      what: 'load the schemas from the registry',
+      run: () => decoder.loadSchemas(messages.map((message) => message.value)),
+      causeOf: () => 'registry-unreachable',
+      mustLeave,
+      context: { partition },
+    });
+
     const deliveries: DeliveredEvent[] = [];
-    const poison: DeadLetter[] = [];
-    for (const message of batch.messages) {
+    const letters: DeadLetter[] = [];
+    const byOffset = new Map<string, KafkaJS.KafkaMessage>();
+    for (const message of messages) {
       try {
-        const event = await decoder.decode(message.value);
-        deliveries.push({ event, partition: batch.partition, offset: message.offset });
+        deliveries.push({ event: decoder.decode(message.value), partition, offset: message.offset });
+        byOffset.set(message.offset, message);
       } catch (error) {
         if (!(error instanceof PoisonEventError)) throw error;
-        logger.warn({ partition: batch.partition, offset: message.offset, reason: error.reason }, error.message);
-        poison.push({
-          error,
-          partition: batch.partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: message.headers ?? {},
-        });
+        letters.push(deadLetter(message, partition, error));
       }
     }
-    await deadLetters.publish(topic, poison);
-    const applied = await applyWithRetry(deliveries, isRunning);
+
+    const { applied, rejected } = await applyBisecting(deliveries, mustLeave);
+    for (const { delivery, error } of rejected) {
+      const message = byOffset.get(delivery.offset);
+      if (message) letters.push(deadLetter(message, partition, error));
+    }
+    letters.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+    for (const letter of letters) {
+      logger.warn({ partition, offset: letter.offset, reason: letter.error.reason }, letter.error.message);
+    }
+    // Recorded before the offset moves past them: a poison record is dead-lettered at least once.
+    await retry({
+      what: 'publish dead letters',
+      run: () => deadLetters.publish(topic, letters),
+      causeOf: () => 'dead-letters-failing',
+      mustLeave,
+      context: { partition, letters: letters.length },
+    });
 
     // Offsets only after the database commit: the next offset to read is the last one + 1.
-    await consumer.commitOffsets([
-      { topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() },
-    ]);
+    await commit(partition, (BigInt(batch.lastOffset()) + 1n).toString(), mustLeave);
 
     const now = Date.now();
     for (const event of applied) metrics.endToEndLag.observe((now - event.createdAt) / 1000);
     metrics.eventsProcessed.inc({ outcome: 'applied' }, applied.length);
-    metrics.eventsProcessed.inc({ outcome: 'duplicate' }, deliveries.length - applied.length);
-    metrics.eventsProcessed.inc({ outcome: 'dead_lettered' }, poison.length);
-    logger.debug(
-      { partition: batch.partition, applied: applied.length, received: batch.messages.length },
-      'batch done',
-    );
+    metrics.eventsProcessed.inc({ outcome: 'duplicate' }, deliveries.length - applied.length - rejected.length);
+    metrics.eventsProcessed.inc({ outcome: 'dead_lettered' }, letters.length);
+    logger.debug({ partition, applied: applied.length, received: messages.length }, 'batch done');
+  }
+
+  async function handleBatch(payload: BatchPayload): Promise<void> {
+    // The client's isRunning() stays true while it disconnects, and its disconnect waits for this
+    // handler: closing must end the retries itself.
+    const mustLeave = () => closing.signal.aborted || !payload.isRunning() || payload.isStale();
+    try {
+      await processBatch(payload, mustLeave);
+      unexpectedFailures = 0;
+    } catch (error) {
+      if (mustLeave()) throw error;
+      // Not one of the failures retried in place (a bug, most likely): pause before the client
+      // redelivers the batch, so that it cannot spin.
+      unexpectedFailures++;
+      const delayMs = backoffMs(unexpectedFailures);
+      logger.error(
+        { err: error, partition: payload.batch.partition, delayMs },
+        'handling a batch failed unexpectedly; it is redelivered after a pause',
+      );
+      await pause(delayMs);
+      throw error;
+    }
   }
 
   return {
@@ -99,9 +278,12 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       await consumer.run({ eachBatch: handleBatch });
     },
     async close() {
-      // Stops fetching, lets the running batch finish (it commits its offset), then leaves the group.
+      // Cuts a backoff short; stops fetching, lets the running batch finish (it commits its offset
+      // unless it was retrying), then leaves the group.
+      closing.abort();
       await consumer.disconnect();
       logger.info('left the consumer group');
     },
+    stallReason: () => (stalled === undefined ? undefined : STALL_REASONS[stalled]),
   };
 }

@@ -1,3 +1,5 @@
+import { sumRules } from '@calculator/proto';
+
 // The /v1 routes' JSON schemas. Fastify validates and serialises with them, and the OpenAPI
 // document is built from the routes registered with them, so the two cannot drift apart.
 
@@ -26,7 +28,9 @@ const string = (description: string, extra: JsonSchema = {}) => ({ type: 'string
 
 const userIdParams = {
   type: 'object',
-  properties: { userId: string('The user the calculations belong to', { minLength: 1, maxLength: 128 }) },
+  properties: {
+    userId: string('The user the calculations belong to', { minLength: 1, maxLength: sumRules.maxUserIdLength }),
+  },
   required: ['userId'],
 } as const;
 

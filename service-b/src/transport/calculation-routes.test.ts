@@ -1,3 +1,4 @@
+import { sumRules } from '@calculator/proto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeCalculationStore, type FakeCalculationStore } from '../db/calculation-store.fake.js';
@@ -172,5 +173,37 @@ describe('GET /v1/users/:userId/calculations', () => {
     const body = response.json();
     expect(body).toMatchObject({ statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request' });
     expect(body.message).toMatch(/^querystring\/cursor /);
+  });
+});
+
+describe('user ids as long as service-a accepts', () => {
+  const longest = 'u'.repeat(sumRules.maxUserIdLength);
+
+  it('reaches the user routes with a 128-character id, not a 414', async () => {
+    const store = createFakeCalculationStore();
+    store.add(longest, 2);
+    serve(store);
+    const summary = await app?.inject({ method: 'GET', url: `/v1/users/${longest}/summary` });
+    expect(summary?.statusCode).toBe(200);
+    expect(summary?.json()).toMatchObject({ userId: longest, calculationCount: 2 });
+    expect((await getPage(`/v1/users/${longest}/calculations`)).items).toHaveLength(2);
+  });
+
+  it('takes the longest id with every character percent-encoded', async () => {
+    const colons = ':'.repeat(sumRules.maxUserIdLength);
+    const store = createFakeCalculationStore();
+    store.add(colons);
+    const response = await serve(store).inject({
+      method: 'GET',
+      url: `/v1/users/${'%3A'.repeat(sumRules.maxUserIdLength)}/summary`,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ userId: colons });
+  });
+
+  it('answers 400 naming the field, not 414, for an id longer than service-a accepts', async () => {
+    const response = await serve().inject({ method: 'GET', url: `/v1/users/${longest}u/summary` });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/^params\/userId /);
   });
 });

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { sumRules } from '@calculator/proto';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import type { CalculationStore } from '../db/calculation-store.js';
@@ -25,6 +26,12 @@ export interface HttpServerDeps {
 
 const KEEP_ALIVE_MS = 15_000;
 
+// A user id service-a accepts must reach the /v1/users/:userId routes rather than a 414: fastify's
+// router refuses longer path parameters (100 characters by default). Room for the longest id even
+// with every character percent-encoded (clients may encode the id alphabet's : and @), should the
+// length ever be taken before decoding; the route schema still bounds the decoded id.
+const MAX_PARAM_LENGTH = 3 * sumRules.maxUserIdLength;
+
 // The one place the service's own errors become HTTP statuses; anything else is fastify's to answer.
 const STATUS_BY_CODE = {
   ERR_NOT_FOUND: 404,
@@ -40,6 +47,7 @@ export function createHttpServer(deps: HttpServerDeps) {
   const loggerInstance: FastifyBaseLogger = deps.logger.child({}, { level });
   const app = Fastify({
     loggerInstance,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ajv: {
       customOptions: { formats: { [PAGE_CURSOR_FORMAT]: (value: string) => pageCursor.decode(value) !== undefined } },
     },
