@@ -4,7 +4,6 @@ import closeWithGrace from 'close-with-grace';
 import { createServer } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
-import { v7 as uuidv7 } from 'uuid';
 import { createCalculator } from './calculator.js';
 import { loadConfig } from './config.js';
 import { startDatabaseProbe } from './db/database-probe.js';
@@ -13,6 +12,7 @@ import { isPerRowError } from './db/pg-errors.js';
 import { createPool } from './db/pool.js';
 import { readReplicationSlot } from './db/replication-slot.js';
 import { startRequestKeyPruner } from './db/request-key-pruner.js';
+import { createEventIds } from './event-ids.js';
 import { createEventEncoder } from './events/event-encoder.js';
 import { createGroupCommit } from './group-commit.js';
 import { createLogger } from './observability/logger.js';
@@ -97,7 +97,7 @@ const encoder = createEventEncoder(new SchemaRegistry({ host: config.SCHEMA_REGI
 const calculator = createCalculator({
   encoder,
   outbox,
-  newEventId: () => uuidv7(),
+  newEventId: createEventIds(),
   now: () => Date.now(),
   writeRefusal: probe.writeRefusal,
 });
@@ -108,7 +108,10 @@ const grpcServer = createServer({
 }).use(grpcMiddleware(metrics, logger.child({ component: 'grpc' })));
 grpcServer.add(CalculatorServiceDefinition, createCalculatorService(calculator));
 grpcServer.add(HealthDefinition, HealthServiceImpl(health));
-grpcServer.add(ServerReflectionService, ServerReflection(calculatorDescriptorSet, ['calculator.v1.CalculatorService']));
+grpcServer.add(
+  ServerReflectionService,
+  ServerReflection(calculatorDescriptorSet, ['calculator.v1.CalculatorService', 'grpc.health.v1.Health']),
+);
 const httpServer = createHttpServer({
   calculator,
   registry: metrics.registry,
