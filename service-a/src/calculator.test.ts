@@ -59,6 +59,7 @@ describe('createCalculator', () => {
           traceparent: '00-abc-def-01',
           createdAt: 1_700_000_000_000,
           inputDigest: null,
+          callId: 1,
         },
       ],
     ]);

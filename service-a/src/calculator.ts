@@ -34,7 +34,14 @@ function callError(error: unknown, signal: AbortSignal | undefined): unknown {
 
 /** The use case behind every transport: validate, compute, encode the event, commit it to the outbox. */
 export function createCalculator(deps: CalculatorDeps): Calculator {
-  function toRow(valid: ValidSum, traceparent: string | null): OutboxRow {
+  let lastCallId = 0;
+  /** A number per call, told apart within one group commit; wraps long before int4 would overflow. */
+  const nextCallId = () => {
+    lastCallId = lastCallId >= 0x3fffffff ? 1 : lastCallId + 1;
+    return lastCallId;
+  };
+
+  function toRow(valid: ValidSum, traceparent: string | null, callId: number): OutboxRow {
     const eventId = deps.newEventId();
     const createdAt = deps.now();
     const { userId, operands, sum, requestId } = valid;
@@ -49,6 +56,7 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
       createdAt,
       // Only a call that can be replayed needs its input remembered.
       inputDigest: requestId === null ? null : inputDigest(userId, operands),
+      callId,
     };
   }
 
@@ -61,7 +69,7 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
     async calculateSum(input, context) {
       const valid = calculateSum(input);
       refuseWhilePaused();
-      const rows = [toRow(valid, context.traceparent)];
+      const rows = [toRow(valid, context.traceparent, nextCallId())];
       try {
         const [recorded] = await deps.outbox.submit(rows, context.signal);
         return recorded as RecordedSum;
@@ -73,7 +81,8 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
       const valid = calculateSums(items);
       refuseWhilePaused();
       const rows = new Array<OutboxRow>(valid.length);
-      for (let i = 0; i < valid.length; i++) rows[i] = toRow(valid[i] as ValidSum, context.traceparent);
+      const callId = nextCallId();
+      for (let i = 0; i < valid.length; i++) rows[i] = toRow(valid[i] as ValidSum, context.traceparent, callId);
       try {
         return await deps.outbox.submit(rows, context.signal);
       } catch (error) {

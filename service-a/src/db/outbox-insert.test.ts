@@ -28,7 +28,14 @@ function fakePool(answers: Record<string, Answer>) {
   return { queries, pool: pool as unknown as Queryable };
 }
 
-function row(eventId: string, requestId: string | null = null, operands: number[] = [1, 2]): OutboxRow {
+let lastCallId = 0;
+
+function row(
+  eventId: string,
+  requestId: string | null = null,
+  operands: number[] = [1, 2],
+  callId = ++lastCallId,
+): OutboxRow {
   return {
     eventId,
     userId: 'alice',
@@ -38,6 +45,7 @@ function row(eventId: string, requestId: string | null = null, operands: number[
     traceparent: null,
     createdAt: 1_700_000_000_000,
     inputDigest: requestId === null ? null : inputDigest('alice', operands),
+    callId,
   };
 }
 
@@ -49,7 +57,9 @@ const recorded = (requestId: string, eventId: string, sum: number, digest: Buffe
   input_digest: digest,
 });
 
-const written = (...ids: string[]) => ({ rows: ids.map((id) => ({ id })) });
+const written = (...ids: string[]) => ({
+  rows: ids.map((id) => ({ id, reused_call: null, reused_request_id: null })),
+});
 
 describe('insertOutboxRows', () => {
   it('writes every row in one statement, one parameter array per column', async () => {
@@ -93,7 +103,23 @@ describe('insertOutboxRows', () => {
     expect(outcomes[2]).toEqual({ eventId: 'e3', sum: 3, replayed: false });
   });
 
-  it('refuses a request id reused with different operands, naming it', async () => {
+  it('sets aside every row of a call whose request id was recorded with other input, writing none of them', async () => {
+    const { pool } = fakePool({
+      'insert-outbox-rows': {
+        rows: [
+          { id: 'e1', reused_call: null, reused_request_id: null },
+          { id: null, reused_call: 42, reused_request_id: 'r-9' },
+        ],
+      },
+    });
+    const outcomes = await insertOutboxRows(pool, [row('e1'), row('e2', 'r-8', [1, 2], 42), row('e3', 'r-9', [5], 42)]);
+    expect(outcomes[0]).toEqual({ eventId: 'e1', sum: 3, replayed: false });
+    for (const outcome of outcomes.slice(1)) {
+      expect((outcome as RowFailure).error).toEqual(new RequestIdReusedError('r-9'));
+    }
+  });
+
+  it('refuses a request id that a concurrent call recorded with different operands, naming it', async () => {
     const { pool } = fakePool({
       'insert-outbox-rows': written(),
       'recorded-answers': { rows: [recorded('r-1', 'first', 3, inputDigest('alice', [2, 1]))] },

@@ -13,6 +13,8 @@ export interface OutboxRow {
   createdAt: number;
   /** Digest of the call's input (see domain/input-digest.ts); set when requestId is. */
   inputDigest: Buffer | null;
+  /** The call the row belongs to: a call's rows are written together or not at all. */
+  callId: number;
 }
 
 /** What the caller answers: its own event, or the one an earlier call with the same request id recorded. */
@@ -22,23 +24,33 @@ export interface RecordedSum {
   replayed: boolean;
 }
 
-// One statement, one transaction: the idempotency keys first (ON CONFLICT skips keys already
-// recorded, even by a concurrent call on another instance, which it waits for), then the outbox
-// rows of the calls that are new. The outbox trigger deletes the rows again at statement end.
+// One statement, one transaction: calls reusing a recorded request id with other input are set
+// aside whole (a CalculateSums writes all of its items or none), then the idempotency keys
+// (ON CONFLICT skips keys already recorded, even by a concurrent call on another instance, which
+// it waits for), then the outbox rows of the calls that are new. The outbox trigger deletes the
+// rows again at statement end.
 const INSERT_ROWS = `
   WITH input AS (
     SELECT * FROM unnest(
-      $1::uuid[], $2::text[], $3::text[], $4::float8[], $5::bytea[], $6::text[], $7::float8[], $8::bytea[]
-    ) AS t(event_id, user_id, request_id, sum, payload, traceparent, created_at_ms, input_digest)
+      $1::uuid[], $2::text[], $3::text[], $4::float8[], $5::bytea[], $6::text[], $7::float8[], $8::bytea[], $9::int[]
+    ) AS t(event_id, user_id, request_id, sum, payload, traceparent, created_at_ms, input_digest, call_id)
+  ),
+  reused AS (
+    SELECT DISTINCT ON (i.call_id) i.call_id, i.request_id
+    FROM input i JOIN request_keys k USING (user_id, request_id)
+    WHERE k.input_digest IS NOT NULL AND k.input_digest IS DISTINCT FROM i.input_digest
+  ),
+  accepted AS (
+    SELECT * FROM input WHERE call_id NOT IN (SELECT call_id FROM reused)
   ),
   new_keys AS (
     INSERT INTO request_keys (user_id, request_id, event_id, sum, input_digest)
-    SELECT user_id, request_id, event_id, sum, input_digest FROM input WHERE request_id IS NOT NULL
+    SELECT user_id, request_id, event_id, sum, input_digest FROM accepted WHERE request_id IS NOT NULL
     ON CONFLICT (user_id, request_id) DO NOTHING
     RETURNING event_id
   ),
   new_calls AS (
-    SELECT * FROM input WHERE request_id IS NULL OR event_id IN (SELECT event_id FROM new_keys)
+    SELECT * FROM accepted WHERE request_id IS NULL OR event_id IN (SELECT event_id FROM new_keys)
   ),
   -- No RETURNING here: service-a holds INSERT on outbox only, and RETURNING would need SELECT.
   written AS (
@@ -46,7 +58,16 @@ const INSERT_ROWS = `
     SELECT event_id, 'user', user_id, 'SumCalculated', payload, traceparent, to_timestamp(created_at_ms / 1000)
     FROM new_calls
   )
-  SELECT event_id::text AS id FROM new_calls`;
+  SELECT event_id::text AS id, NULL::int AS reused_call, NULL::text AS reused_request_id FROM new_calls
+  UNION ALL
+  SELECT NULL, call_id, request_id FROM reused`;
+
+interface InsertResult {
+  /** A written row's event id; null on a line naming a call set aside. */
+  id: string | null;
+  reused_call: number | null;
+  reused_request_id: string | null;
+}
 
 const RECORDED_ANSWERS = `
   SELECT k.user_id, k.request_id, k.event_id::text, k.sum, k.input_digest
@@ -95,6 +116,7 @@ export async function insertOutboxRows(
   const traceparents = new Array<string | null>(count);
   const createdAts = new Array<number>(count);
   const digests = new Array<Buffer | null>(count);
+  const callIds = new Array<number>(count);
   for (let i = 0; i < count; i++) {
     const row = rows[i] as OutboxRow;
     eventIds[i] = row.eventId;
@@ -105,12 +127,13 @@ export async function insertOutboxRows(
     traceparents[i] = row.traceparent;
     createdAts[i] = row.createdAt;
     digests[i] = row.inputDigest;
+    callIds[i] = row.callId;
   }
   // Named: each connection parses and plans the statement once, not once per batch.
-  const written = await pool.query<{ id: string }>({
+  const written = await pool.query<InsertResult>({
     name: 'insert-outbox-rows',
     text: INSERT_ROWS,
-    values: [eventIds, userIds, requestIds, sums, payloads, traceparents, createdAts, digests],
+    values: [eventIds, userIds, requestIds, sums, payloads, traceparents, createdAts, digests, callIds],
   });
 
   const outcomes = new Array<RecordedSum | RowFailure>(count);
@@ -122,11 +145,17 @@ export async function insertOutboxRows(
     return outcomes;
   }
   const writtenIds = new Set<string>();
-  for (const { id } of written.rows) writtenIds.add(id);
+  const reusedCalls = new Map<number, string>();
+  for (const line of written.rows) {
+    if (line.id !== null) writtenIds.add(line.id);
+    else if (line.reused_call !== null) reusedCalls.set(line.reused_call, line.reused_request_id ?? '');
+  }
   const replays: OutboxRow[] = [];
   for (let i = 0; i < count; i++) {
     const row = rows[i] as OutboxRow;
-    if (writtenIds.has(row.eventId)) outcomes[i] = { eventId: row.eventId, sum: row.sum, replayed: false };
+    const reusedRequestId = reusedCalls.get(row.callId);
+    if (reusedRequestId !== undefined) outcomes[i] = new RowFailure(new RequestIdReusedError(reusedRequestId));
+    else if (writtenIds.has(row.eventId)) outcomes[i] = { eventId: row.eventId, sum: row.sum, replayed: false };
     else replays.push(row);
   }
   if (replays.length === 0) return outcomes;

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, RequestIdReusedError } from '../errors.js';
 import { calculateSum, type SumInput, type ValidSum } from './calculate-sum.js';
 
 export const MAX_BATCH_ITEMS = 1000;
@@ -7,7 +7,7 @@ export const MAX_BATCH_ITEMS = 1000;
 export function calculateSums(items: readonly SumInput[]): ValidSum[] {
   if (items.length === 0) throw new InvalidArgumentError('items', 'at least one item is required');
   if (items.length > MAX_BATCH_ITEMS) throw new InvalidArgumentError('items', `at most ${MAX_BATCH_ITEMS} items`);
-  return items.map((item, index) => {
+  const valid = items.map((item, index) => {
     try {
       return calculateSum(item);
     } catch (error) {
@@ -17,4 +17,24 @@ export function calculateSums(items: readonly SumInput[]): ValidSum[] {
       throw error;
     }
   });
+  refuseRequestIdsReusedWithin(valid);
+  return valid;
+}
+
+/**
+ * Two items with one (user id, request id) but different operands: the second could only be
+ * refused after the first was written, so the whole call is refused before anything is. The
+ * same item twice is allowed, and the second answers as a replay of the first.
+ */
+function refuseRequestIdsReusedWithin(valid: readonly ValidSum[]): void {
+  const seen = new Map<string, number[]>();
+  for (const { userId, requestId, operands } of valid) {
+    if (requestId === null) continue;
+    const key = `${userId}\u0000${requestId}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, operands);
+    else if (first.length !== operands.length || first.some((operand, i) => !Object.is(operand, operands[i]))) {
+      throw new RequestIdReusedError(requestId);
+    }
+  }
 }
