@@ -119,6 +119,14 @@ describe('insertOutboxRows', () => {
     }
   });
 
+  it('refuses a lone call whose request id was recorded with other input', async () => {
+    const { pool } = fakePool({
+      'insert-outbox-rows': { rows: [{ id: null, reused_call: 7, reused_request_id: 'r-1' }] },
+    });
+    const [outcome] = await insertOutboxRows(pool, [row('e1', 'r-1', [5], 7)]);
+    expect((outcome as RowFailure).error).toEqual(new RequestIdReusedError('r-1'));
+  });
+
   it('refuses a request id that a concurrent call recorded with different operands, naming it', async () => {
     const { pool } = fakePool({
       'insert-outbox-rows': written(),

@@ -137,8 +137,9 @@ export async function insertOutboxRows(
   });
 
   const outcomes = new Array<RecordedSum | RowFailure>(count);
-  // The ids returned are a subset of the rows' own, so as many ids as rows means all were written.
-  if (written.rows.length === count) {
+  // The ids returned are a subset of the rows' own, so as many ids as rows means all were written
+  // (a call set aside adds a line without an id, and then at least one of its rows is not written).
+  if (written.rows.length === count && written.rows.every((line) => line.id !== null)) {
     for (let i = 0; i < count; i++) {
       outcomes[i] = { eventId: eventIds[i] as string, sum: sums[i] as number, replayed: false };
     }
