@@ -38,6 +38,10 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'registry_db') \gexec
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', d)
 FROM unnest(ARRAY[:'calculator_db', :'results_db', :'registry_db']) AS d \gexec
 SELECT format('GRANT CONNECT ON DATABASE %I TO %I, %I', :'calculator_db', :'service_a_user', :'debezium_user') \gexec
+-- The maintenance database is the exporter's alone: by default every role may connect to it and
+-- create temporary tables there.
+REVOKE ALL ON DATABASE postgres FROM PUBLIC;
+SELECT format('GRANT CONNECT ON DATABASE postgres TO %I', :'monitoring_user') \gexec
 
 \connect :calculator_db
 SET client_min_messages = warning;
