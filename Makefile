@@ -8,7 +8,7 @@ WITH_CLIENT_ENV = $(WITH_STACK_ENV) KAFKA_BROKERS="$${KAFKA_BROKERS:-$$STACK_HOS
 	SCHEMA_REGISTRY_URL="$${SCHEMA_REGISTRY_URL:-http://$$STACK_HOST:$$REGISTRY_PORT/apis/ccompat/v7}" \
 	KAFKA_TOPIC="$$USER_EVENTS_TOPIC"
 
-.PHONY: help up down status logs clean deps build lint typecheck test-unit test-e2e test bench bench-ceiling inspect replay-dlq consumer-groups
+.PHONY: help up down status logs clean deps build lint typecheck test-unit test-e2e test bench bench-ceiling chaos inspect replay-dlq consumer-groups
 
 help: ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,8 +33,10 @@ deps: ## install npm dependencies and build (generated gRPC code, TypeScript)
 
 build: deps
 
-lint: deps ## biome, buf lint, generated code up to date
+lint: deps ## biome, buf lint, generated code up to date, alert rule tests (promtool)
 	npm run --silent lint
+	@command -v promtool >/dev/null || bash stack/scripts/install-system-packages.sh
+	promtool test rules stack/monitoring/alerts.test.yml
 
 typecheck: deps ## tsc across the workspaces
 	npm run --silent typecheck
@@ -54,6 +56,10 @@ bench: up ## k6 at RATE/s for DURATION through nginx (defaults 3000/s, 60s); wri
 bench-ceiling: up ## the highest rate held through nginx (ghz, steps up to p99 > 50 ms or errors); writes bench/ceiling.md
 	@bash stack/scripts/install-ghz.sh
 	@bash loadtest/ceiling.sh
+
+chaos: up ## each fault (kills, restarts, rebalance, slot guard) under ghz load at CHAOS_RATE (500/s), reconciled; writes bench/chaos.md
+	@bash stack/scripts/install-ghz.sh
+	@bash loadtest/chaos.sh
 
 # Recipes are silent and build to stderr: stdout carries only the records, ready for `| jq`.
 inspect: ## print a topic's records as JSON lines: TOPIC=user-events.dlq ARGS="--last 5 | --from-beginning --follow"

@@ -77,14 +77,28 @@ async function offsetsSince(topic: string, timestamp: number): Promise<{ partiti
   }
 }
 
-/** Produces a record as given (bytes, headers, partition): a redelivery, or a hand-made record. */
-export async function produceRecord(topic: string, record: RawRecord): Promise<void> {
+/** Produces a record as given (bytes, headers, partition): a redelivery, or a hand-made record. Its offset. */
+export async function produceRecord(topic: string, record: RawRecord): Promise<string | undefined> {
+  const [written] = await produceRecords(topic, [record]);
+  return written?.baseOffset;
+}
+
+/**
+ * Produces records in one send, so that records for one partition travel in one producer batch and
+ * are, as a rule, handed to the consumer together (one apply transaction).
+ */
+export async function produceRecords(topic: string, records: readonly RawRecord[]): Promise<KafkaJS.RecordMetadata[]> {
   const producer = kafka.producer();
   await producer.connect();
   try {
-    await producer.send({
+    return await producer.send({
       topic,
-      messages: [{ partition: record.partition, key: record.key, value: record.value, headers: record.headers }],
+      messages: records.map((record) => ({
+        partition: record.partition,
+        key: record.key,
+        value: record.value,
+        headers: record.headers,
+      })),
     });
   } finally {
     await producer.disconnect();

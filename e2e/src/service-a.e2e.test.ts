@@ -7,7 +7,7 @@ import { HealthDefinition } from 'nice-grpc-server-health';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadWithRetries } from './load-with-retries.js';
 import { expectEveryAcceptedCallOnce, expectSettledSummary } from './reconcile.js';
-import { calculatorClient, eventually, freshUserId, stack, supervisorctl } from './stack.js';
+import { calculatorClient, eventually, freshUserId, getServiceB, stack, supervisorctl } from './stack.js';
 
 const { client, close } = calculatorClient();
 const instanceChannels = [1, 2].map((i) => createChannel(stack.serviceAAddress(i)));
@@ -26,10 +26,24 @@ async function rejection(call: Promise<unknown>): Promise<ClientError> {
   return error;
 }
 
-/** A rejected call for `userId` wrote nothing: one good call afterwards is the user's only calculation. */
-async function expectNothingWrittenFor(userId: string) {
-  await client.calculateSum({ userId, operands: [1] });
-  await expectSettledSummary(userId, 1, 1);
+/**
+ * A rejected call for `userId` wrote nothing: once a good call made afterwards is applied, the user
+ * has exactly the calculations made before (`count`, `total`) plus that one. A user's events are
+ * applied in commit order, so anything the rejected call had written would be applied by then.
+ */
+async function expectNothingWrittenFor(userId: string, count = 0, total = 0) {
+  const { eventId } = await client.calculateSum({ userId, operands: [1] });
+  await eventually(
+    'the call after the rejected one applied',
+    async () => ((await getServiceB(`/v1/calculations/${eventId}`)).status === 200 ? true : undefined),
+    60_000,
+  );
+  await expectSettledSummary(userId, count + 1, total + 1);
+}
+
+/** POST /v1/sum through nginx's HTTP port, the body sent as given. */
+function postSum(body: string, contentType = 'application/json') {
+  return fetch(`${stack.httpApiUrl}/v1/sum`, { method: 'POST', headers: { 'content-type': contentType }, body });
 }
 
 describe('CalculateSum input rules (through nginx)', () => {
@@ -67,6 +81,23 @@ describe('CalculateSum input rules (through nginx)', () => {
     expect(error.details).toMatch(/^user_id: only letters, digits/);
   });
 
+  it('refuses a NUL character in the user id', async () => {
+    const error = await rejection(client.calculateSum({ userId: 'nul\u0000user', operands: [1] }));
+    expect(error.code).toBe(Status.INVALID_ARGUMENT);
+    expect(error.details).toBe('user_id: only letters, digits and . _ : @ - are allowed');
+  });
+
+  it('bounds the request id length and character set', async () => {
+    const userId = freshUserId('rule-request-id');
+    const tooLong = await rejection(client.calculateSum({ userId, operands: [1], requestId: 'r'.repeat(129) }));
+    expect(tooLong.code).toBe(Status.INVALID_ARGUMENT);
+    expect(tooLong.details).toBe('request_id: at most 128 characters');
+    const badChars = await rejection(client.calculateSum({ userId, operands: [1], requestId: 'a/b' }));
+    expect(badChars.code).toBe(Status.INVALID_ARGUMENT);
+    expect(badChars.details).toBe('request_id: only letters, digits and . _ : @ - are allowed');
+    await expectNothingWrittenFor(userId);
+  });
+
   it('bounds the number of operands', async () => {
     const userId = freshUserId('rule-many');
     const error = await rejection(client.calculateSum({ userId, operands: new Array(10_001).fill(1) }));
@@ -91,6 +122,43 @@ describe('idempotency', () => {
     const second = await client.calculateSum(request);
     expect(second).toEqual(first);
     await expectSettledSummary(userId, 1, 9);
+  });
+
+  it('refuses a request_id reused with other operands with ALREADY_EXISTS naming it, and still replays the first answer', async () => {
+    const userId = freshUserId('idem-reuse');
+    const first = await client.calculateSum({ userId, operands: [2, 3], requestId: 'reuse-1' });
+    // The same sum and operand count, in another order: still another calculation.
+    const error = await rejection(client.calculateSum({ userId, operands: [3, 2], requestId: 'reuse-1' }));
+    expect(error.code).toBe(Status.ALREADY_EXISTS);
+    expect(error.details).toContain('request_id "reuse-1" was already used for a calculation with different input');
+    expect(await client.calculateSum({ userId, operands: [2, 3], requestId: 'reuse-1' })).toEqual(first);
+    await expectNothingWrittenFor(userId, 1, 5);
+  });
+
+  it('answers a request_id reused with other operands over HTTP with 422 REQUEST_ID_REUSED', async () => {
+    const userId = freshUserId('idem-reuse-http');
+    const body = (operands: number[]) => JSON.stringify({ userId, operands, requestId: 'reuse-h' });
+    const ok = await postSum(body([4, 4]));
+    expect(ok.status).toBe(200);
+    const first = (await ok.json()) as { sum: number; eventId: string };
+    const reused = await postSum(body([8]));
+    expect(reused.status).toBe(422);
+    expect(await reused.json()).toEqual({
+      code: 'REQUEST_ID_REUSED',
+      message: expect.stringContaining('request_id "reuse-h" was already used'),
+    });
+    const again = await postSum(body([4, 4]));
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(first);
+    await expectNothingWrittenFor(userId, 1, 8);
+  });
+
+  it('treats an empty request_id as none: the same call twice is two calculations', async () => {
+    const userId = freshUserId('idem-empty');
+    const a = await client.calculateSum({ userId, operands: [6], requestId: '' });
+    const b = await client.calculateSum({ userId, operands: [6], requestId: '' });
+    expect(a.eventId).not.toBe(b.eventId);
+    await expectSettledSummary(userId, 2, 12);
   });
 
   it('writes one event when two instances race on the same request_id', async () => {
@@ -133,6 +201,37 @@ describe('CalculateSums (batch)', () => {
     );
     expect(error.code).toBe(Status.INVALID_ARGUMENT);
     expect(error.details).toBe('items[1].operands[0]: must be a finite number');
+    await expectNothingWrittenFor(userId);
+  });
+});
+
+describe('CalculateSums (batch) limits', () => {
+  it('refuses an empty batch and one of more than 1000 items, writing nothing', async () => {
+    const userId = freshUserId('batch-limits');
+    const empty = await rejection(client.calculateSums({ items: [] }));
+    expect(empty.code).toBe(Status.INVALID_ARGUMENT);
+    expect(empty.details).toBe('items: at least one item is required');
+    const items = Array.from({ length: 1001 }, () => ({ userId, operands: [1] }));
+    const tooMany = await rejection(client.calculateSums({ items }));
+    expect(tooMany.code).toBe(Status.INVALID_ARGUMENT);
+    expect(tooMany.details).toBe('items: at most 1000 items');
+    await expectNothingWrittenFor(userId);
+  });
+
+  it('refuses a batch that gives one request_id to two different items with ALREADY_EXISTS, writing none of them', async () => {
+    // A batch is written as one unit, and a refused call must have recorded nothing: a client told
+    // the batch failed would send its other items again.
+    const userId = freshUserId('batch-reuse');
+    const error = await rejection(
+      client.calculateSums({
+        items: [
+          { userId, operands: [5], requestId: 'twice' },
+          { userId, operands: [7], requestId: 'twice' },
+        ],
+      }),
+    );
+    expect(error.code).toBe(Status.ALREADY_EXISTS);
+    expect(error.details).toContain('"twice"');
     await expectNothingWrittenFor(userId);
   });
 });
@@ -186,6 +285,88 @@ describe('health, reflection and HTTP/JSON', () => {
     const notNumbers = await post({ userId, operands: ['1'] });
     expect(notNumbers.status).toBe(400);
     await expectSettledSummary(userId, 1, 5);
+  });
+});
+
+describe('POST /v1/sum input (through nginx)', () => {
+  it('refuses bodies it cannot read: 415 for another media type, 400 for text, malformed or empty JSON and prototype keys', async () => {
+    const userId = freshUserId('http-unreadable');
+    const good = JSON.stringify({ userId, operands: [1] });
+    const cases: [string, string, number][] = [
+      [good, 'application/xml', 415],
+      // fastify reads text/plain as a string, which the body schema (an object) refuses.
+      [good, 'text/plain', 400],
+      ['{"userId": "a", "operands": [1', 'application/json', 400],
+      ['', 'application/json', 400],
+      [`{"userId": "${userId}", "operands": [1], "__proto__": {"admin": true}}`, 'application/json', 400],
+    ];
+    for (const [body, contentType, status] of cases) {
+      const response = await postSum(body, contentType);
+      expect(response.status, `${contentType} ${body}`).toBe(status);
+      expect(await response.json()).toEqual({ code: 'INVALID_ARGUMENT', message: expect.any(String) });
+    }
+    await expectNothingWrittenFor(userId);
+  });
+
+  it('refuses what the body schema does not allow, naming the field, without coercing strings to numbers', async () => {
+    const userId = freshUserId('http-schema');
+    const cases: [unknown, RegExp][] = [
+      [{ operands: [1] }, /required property 'userId'/],
+      [{ userId }, /required property 'operands'/],
+      [{ userId, operands: ['1'] }, /operands\/0 must be number/],
+      [{ userId, operands: 1 }, /operands must be array/],
+      [{ userId: 42, operands: [1] }, /userId must be string/],
+      [{ userId, operands: [1], requestId: 7 }, /requestId must be string/],
+    ];
+    for (const [body, message] of cases) {
+      const response = await postSum(JSON.stringify(body));
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(await response.json()).toEqual({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+    }
+    // JSON has no Infinity, but 1e999 parses to it; it is refused as not a (finite) number.
+    const infinite = await postSum(`{"userId": "${userId}", "operands": [1e999]}`);
+    expect(infinite.status).toBe(400);
+    expect(await infinite.json()).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/operands/),
+    });
+    const overflow = await postSum(JSON.stringify({ userId, operands: [Number.MAX_VALUE, Number.MAX_VALUE] }));
+    expect(overflow.status).toBe(400);
+    expect(await overflow.json()).toEqual({ code: 'INVALID_ARGUMENT', message: 'operands: the sum overflows' });
+    await expectNothingWrittenFor(userId);
+  });
+
+  it('drops a field the body schema does not name and answers the call: a misspelt requestId is no idempotency key', async () => {
+    const userId = freshUserId('http-extra');
+    const body = JSON.stringify({ userId, operands: [3], requestID: 'typo-1' });
+    const first = await postSum(body);
+    expect(first.status).toBe(200);
+    const second = await postSum(body);
+    expect(second.status).toBe(200);
+    const [a, b] = (await Promise.all([first.json(), second.json()])) as { eventId: string }[];
+    expect(a?.eventId).not.toBe(b?.eventId);
+    await expectSettledSummary(userId, 2, 6);
+  });
+
+  it('answers a body over the 1 MiB limit with 413', async () => {
+    const userId = freshUserId('http-large');
+    const body = JSON.stringify({ userId, operands: new Array(300_000).fill(0.5) });
+    expect(body.length).toBeGreaterThan(1_048_576);
+    const response = await postSum(body);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ code: 'INVALID_ARGUMENT', message: 'Request body is too large' });
+    await expectNothingWrittenFor(userId);
+  });
+});
+
+describe('readiness', () => {
+  it('answers /readyz 200 with {"status":"ready"} on every service-a instance', async () => {
+    for (let instance = 1; instance <= stack.serviceAInstances; instance++) {
+      const response = await fetch(`${stack.serviceAHttpUrl(instance)}/readyz`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toEqual({ status: 'ready' });
+    }
   });
 });
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { describe, expect, it } from 'vitest';
-import { findRecordByEventId, produceRecord } from './kafka-records.js';
+import { findRecordByEventId, produceRecord, produceRecords, type RawRecord } from './kafka-records.js';
 import { loadWithRetries } from './load-with-retries.js';
-import { expectEveryAcceptedCallOnce } from './reconcile.js';
+import { expectEveryAcceptedCallOnce, expectSettledSummary, summaryOf } from './reconcile.js';
 import {
   calculatorClient,
   eventually,
@@ -38,24 +38,81 @@ async function goodRecord(partition: number) {
   return { eventId, record: { partition, key: Buffer.from(userId), value, headers: { id: Buffer.from(eventId) } } };
 }
 
-async function expectDeadLettered(value: Buffer, reason: string) {
-  const id = randomUUID();
-  const partition = 2;
-  await produceRecord(stack.topic, { partition, key: Buffer.from('poison'), value, headers: { id: Buffer.from(id) } });
-  const dead = await findRecordByEventId(deadLetterTopic, id, 60_000);
-  expect(dead.value?.equals(value)).toBe(true);
-  expect(dead.headers['dlq.reason']?.toString()).toBe(reason);
-  expect(dead.headers['dlq.source.topic']?.toString()).toBe(stack.topic);
-  expect(dead.headers['dlq.source.partition']?.toString()).toBe(String(partition));
-  expect(Number(dead.headers['dlq.source.offset']?.toString())).toBeGreaterThanOrEqual(0);
+const poisonPartition = 2;
 
-  // The partition keeps flowing: a good event behind the poison is applied.
-  const good = await goodRecord(partition);
+/** The id of the schema the events are framed with, as service-a registers it. */
+const latestSchemaId = () => registry.getLatestSchemaId(`${stack.topic}-value`);
+
+/** A SumCalculated as the registry client encodes it: schema-valid, whatever it holds. */
+async function encodedEvent(fields: Partial<Record<string, unknown>>): Promise<Buffer> {
+  return registry.encode(await latestSchemaId(), {
+    eventId: randomUUID(),
+    userId: 'someone',
+    operands: [1],
+    sum: 1,
+    requestId: null,
+    createdAt: Date.now(),
+    ...fields,
+  });
+}
+
+/** Confluent wire format: magic byte 0, the schema id as a big-endian int32, then the Avro body. */
+function framed(schemaId: number, body: Buffer): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeInt32BE(schemaId, 1);
+  return Buffer.concat([header, body]);
+}
+
+/** An Avro int or long: zig-zag, then 7 bits a byte, low bits first. */
+function avroLong(value: number): Buffer {
+  let n = value >= 0 ? value * 2 : -value * 2 - 1;
+  const bytes: number[] = [];
+  while (n >= 0x80) {
+    bytes.push((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  bytes.push(n);
+  return Buffer.from(bytes);
+}
+
+const avroString = (text: string) => Buffer.concat([avroLong(Buffer.byteLength(text)), Buffer.from(text)]);
+
+const serviceBPids = () => Promise.all(stack.serviceBUrls.map((_, i) => supervisedPid(`service-b-${i + 1}`)));
+
+/**
+ * Produces `value` as a poison record and returns its dead letter, once a good record produced
+ * behind it on the same partition has been applied: poison must never hold up its partition.
+ */
+async function deadLetterOf(value: Buffer | null): Promise<RawRecord> {
+  const id = randomUUID();
+  const offset = await produceRecord(stack.topic, {
+    partition: poisonPartition,
+    key: Buffer.from('poison'),
+    value,
+    headers: { id: Buffer.from(id) },
+  });
+  const dead = await findRecordByEventId(deadLetterTopic, id, 60_000);
+  expect(dead.headers['dlq.source.topic']?.toString()).toBe(stack.topic);
+  expect(dead.headers['dlq.source.partition']?.toString()).toBe(String(poisonPartition));
+  expect(dead.headers['dlq.source.offset']?.toString()).toBe(offset);
+
+  const good = await goodRecord(poisonPartition);
   await produceRecord(stack.topic, good.record);
   await eventually('the good event behind the poison', async () => {
     const { status } = await getServiceB(`/v1/calculations/${good.eventId}`);
     return status === 200 ? true : undefined;
   });
+  return dead;
+}
+
+/** The dead letter carries the poison bytes untouched, the reason and, when given, the error text. */
+async function expectDeadLettered(value: Buffer | null, reason: string, error?: string) {
+  const dead = await deadLetterOf(value);
+  if (value === null) expect(dead.value).toBeNull();
+  else expect(dead.value?.equals(value)).toBe(true);
+  expect(dead.headers['dlq.reason']?.toString()).toBe(reason);
+  if (error !== undefined) expect(dead.headers['dlq.error']?.toString()).toContain(error);
+  expect(dead.headers['dlq.truncated']).toBeUndefined();
 }
 
 describe('service-b poison events', () => {
@@ -68,16 +125,107 @@ describe('service-b poison events', () => {
   });
 
   it('dead-letters a schema-valid but semantically invalid event', async () => {
-    const schemaId = await registry.getLatestSchemaId(`${stack.topic}-value`);
-    const invalid = await registry.encode(schemaId, {
-      eventId: 'not-a-uuid',
-      userId: 'someone',
-      operands: [1],
-      sum: 1,
-      requestId: null,
-      createdAt: Date.now(),
-    });
-    await expectDeadLettered(invalid, 'invalid');
+    await expectDeadLettered(await encodedEvent({ eventId: 'not-a-uuid' }), 'invalid', 'eventId: must be a UUID');
+  });
+
+  it('dead-letters an event whose user id contains a NUL character as invalid', async () => {
+    // Postgres text cannot hold NUL: applied, it would make the database refuse the whole batch.
+    await expectDeadLettered(
+      await encodedEvent({ userId: 'nul\u0000user' }),
+      'invalid',
+      'userId: contains a NUL character',
+    );
+  });
+
+  it('dead-letters an event whose createdAt is beyond what a Date holds as invalid', async () => {
+    await expectDeadLettered(
+      await encodedEvent({ createdAt: 9e15 }),
+      'invalid',
+      'createdAt: must be epoch milliseconds from 1 to 8640000000000000',
+    );
+  });
+
+  it('dead-letters an event whose user id has 129 characters as invalid', async () => {
+    await expectDeadLettered(
+      await encodedEvent({ userId: 'u'.repeat(129) }),
+      'invalid',
+      'userId: at most 128 characters',
+    );
+  });
+
+  it('dead-letters an event with 10,001 operands as invalid', async () => {
+    const operands = new Array<number>(10_001).fill(1);
+    await expectDeadLettered(
+      await encodedEvent({ operands, sum: operands.length }),
+      'invalid',
+      'operands: at most 10000 numbers',
+    );
+  });
+
+  it('dead-letters a tombstone (null value) as undecodable', async () => {
+    await expectDeadLettered(null, 'undecodable', 'the value is null (a tombstone)');
+  });
+
+  it('dead-letters a body whose array claims 2^30 items at once, without the consumer allocating for them', async () => {
+    const pids = await serviceBPids();
+    const body = Buffer.concat([
+      avroString(randomUUID()),
+      avroString('someone'),
+      avroLong(2 ** 30),
+      // Two doubles' worth of bytes: far fewer than the 8 GiB the count claims.
+      Buffer.alloc(16),
+    ]);
+    await expectDeadLettered(framed(await latestSchemaId(), body), 'undecodable', 'array block of 1073741824 items');
+    // An instance that had tried to decode it would have run out of memory and been restarted.
+    expect(await serviceBPids()).toEqual(pids);
+  });
+
+  it('dead-letters a value too large for the dead-letter topic cut to fit, saying how long it was', async () => {
+    const pids = await serviceBPids();
+    // Framed, then garbage: 960,000 bytes, above the dead-letter budget (900,000 bytes) and below
+    // what the producer and the broker accept by default (1,000,000 and 1,048,588 bytes).
+    const value = framed(await latestSchemaId(), Buffer.alloc(960_000 - 5, 0xff));
+    const dead = await deadLetterOf(value);
+    expect(dead.headers['dlq.reason']?.toString()).toBe('undecodable');
+    expect(dead.headers['dlq.truncated']?.toString()).toBe(String(value.length));
+    const kept = dead.value as Buffer;
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(900_000);
+    expect(kept.equals(value.subarray(0, kept.length))).toBe(true);
+    expect(await serviceBPids()).toEqual(pids);
+  });
+
+  it('dead-letters the event the database refuses (a running total that would overflow) and applies the one before it', async () => {
+    // Each event is valid on its own; their sum is not a finite double, which Postgres refuses
+    // (SQLSTATE 22003). Produced together, they are applied as one batch that fails and is split.
+    const userId = freshUserId('total-overflow');
+    const events = [randomUUID(), randomUUID()].map((eventId) => ({ eventId, sum: 1e308 }));
+    const records = await Promise.all(
+      events.map(async ({ eventId, sum }) => ({
+        partition: poisonPartition,
+        key: Buffer.from(userId),
+        value: await encodedEvent({ eventId, userId, operands: [sum], sum }),
+        headers: { id: Buffer.from(eventId) },
+      })),
+    );
+    await produceRecords(stack.topic, records);
+    const [first, second] = events.map((e) => e.eventId) as [string, string];
+
+    const dead = await findRecordByEventId(deadLetterTopic, second, 60_000);
+    expect(dead.value?.equals(records[1]?.value as Buffer)).toBe(true);
+    expect(dead.headers['dlq.reason']?.toString()).toBe('rejected-by-database');
+    expect(dead.headers['dlq.error']?.toString()).toContain('SQLSTATE 22003');
+    expect(dead.headers['dlq.source.partition']?.toString()).toBe(String(poisonPartition));
+
+    expect((await getServiceB(`/v1/calculations/${first}`)).status).toBe(200);
+    expect((await getServiceB(`/v1/calculations/${second}`)).status).toBe(404);
+    expect(await summaryOf(userId)).toEqual({ userId, calculationCount: 1, total: 1e308 });
+
+    const good = await goodRecord(poisonPartition);
+    await produceRecord(stack.topic, good.record);
+    await eventually('the good event behind the refused one', async () =>
+      (await getServiceB(`/v1/calculations/${good.eventId}`)).status === 200 ? true : undefined,
+    );
   });
 });
 
@@ -272,6 +420,75 @@ describe('service-b query API and live stream', () => {
       expect(received.map((c) => c.eventId)).toEqual(answers.map((a) => a.eventId));
       const seqs = received.map((c) => BigInt(c.seq));
       expect(seqs).toEqual([...seqs].sort((a, b) => (a < b ? -1 : 1)));
+    }
+  });
+});
+
+/** GET on one service-b instance: the status and the parsed JSON body. */
+async function getFrom(url: string, path: string, headers: Record<string, string> = {}) {
+  // Bounded: a request that should be refused but opens a live stream instead must not hang the test.
+  const response = await fetch(`${url}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('service-b HTTP input', () => {
+  it('serves a user id of 128 characters, the longest service-a accepts, on both instances; 129 is a 400, never a 414', async () => {
+    const prefix = freshUserId('long');
+    const userId = `${prefix}-${'x'.repeat(128 - prefix.length - 1)}`;
+    expect(userId).toHaveLength(128);
+    const { client, close } = calculatorClient();
+    try {
+      await client.calculateSum({ userId, operands: [2, 5] });
+    } finally {
+      close();
+    }
+    await expectSettledSummary(userId, 1, 7);
+    for (const url of stack.serviceBUrls) {
+      expect(await getFrom(url, `/v1/users/${userId}/summary`)).toEqual({
+        status: 200,
+        body: { userId, calculationCount: 1, total: 7 },
+      });
+      const page = await getFrom(url, `/v1/users/${userId}/calculations`);
+      expect(page.status).toBe(200);
+      expect(page.body.items).toEqual([expect.objectContaining({ userId, sum: 7 })]);
+
+      for (const path of [`/v1/users/${userId}x/summary`, `/v1/users/${userId}x/calculations`]) {
+        const tooLong = await getFrom(url, path);
+        expect(tooLong.status).toBe(400);
+        expect(tooLong.body.message).toMatch(/^params\/userId /);
+      }
+    }
+  });
+
+  it('answers 404 with ERR_NOT_FOUND for an event id never applied, and 400 for one that is not a UUID', async () => {
+    const eventId = randomUUID();
+    expect(await getServiceB(`/v1/calculations/${eventId}`)).toEqual({
+      status: 404,
+      body: { statusCode: 404, code: 'ERR_NOT_FOUND', error: 'Not Found', message: `calculation ${eventId} not found` },
+    });
+    const notUuid = await getServiceB<{ code: string; message: string }>('/v1/calculations/not-a-uuid');
+    expect(notUuid.status).toBe(400);
+    expect(notUuid.body).toMatchObject({
+      code: 'FST_ERR_VALIDATION',
+      message: expect.stringMatching(/^params\/eventId /),
+    });
+  });
+
+  it('answers 400 naming the parameter for a forged cursor, a limit out of range and a Last-Event-ID that is no seq', async () => {
+    const userId = freshUserId('bad-params');
+    const forged = Buffer.from('v1:not-a-seq').toString('base64url');
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [`/v1/users/${userId}/calculations?cursor=${forged}`, {}, /^querystring\/cursor /],
+      [`/v1/users/${userId}/calculations?limit=501`, {}, /^querystring\/limit /],
+      [`/v1/users/${userId}/calculations?limit=ten`, {}, /^querystring\/limit /],
+      ['/v1/stream', { 'last-event-id': 'garbage' }, /^headers\/last-event-id /],
+      [`/v1/users/${userId}/stream?lastEventId=-1`, {}, /^querystring\/lastEventId /],
+    ];
+    for (const [path, headers, message] of cases) {
+      const answer = await getFrom(stack.serviceBUrl, path, headers);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body, path).toMatchObject({ statusCode: 400, code: 'FST_ERR_VALIDATION' });
+      expect(answer.body.message, path).toMatch(message);
     }
   });
 });

@@ -13,6 +13,8 @@ export const stack = {
   httpApiUrl: `http://${host}:${env.NGINX_HTTP_PORT ?? '8080'}`,
   /** A single service-a instance, bypassing nginx (instances are numbered from 1). */
   serviceAAddress: (instance: number) => `${host}:${Number(env.SERVICE_A_BASE_PORT ?? '50060') + instance}`,
+  /** A single service-a instance's HTTP port (/readyz, /metrics, POST /v1/sum), bypassing nginx. */
+  serviceAHttpUrl: (instance: number) => `http://${host}:${Number(env.SERVICE_A_HTTP_BASE_PORT ?? '9460') + instance}`,
   serviceBUrl: `http://${host}:${env.SERVICE_B_PORT ?? '3000'}`,
   /** Every service-b instance; they share the consumer group, each serves the whole API. */
   serviceBUrls: Array.from(
@@ -25,6 +27,31 @@ export const stack = {
   serviceAInstances: Number(env.SERVICE_A_INSTANCES ?? '2'),
   registryUrl: `http://${host}:${env.REGISTRY_PORT ?? '8081'}/apis/ccompat/v7`,
   supervisorConf: resolve(env.RUN_DIR ?? resolve(import.meta.dirname, '../../.run'), 'conf/supervisord.conf'),
+  connectUrl: `http://${host}:${env.CONNECT_PORT ?? '8083'}`,
+  connectorName: env.CONNECTOR_NAME ?? 'outbox-connector',
+  replicationSlot: env.REPLICATION_SLOT ?? 'outbox_slot',
+  /** Postgres over TCP as each role of the stack logs in (stack/postgres/bootstrap.sql). */
+  postgres: {
+    host,
+    port: Number(env.PG_PORT ?? '5432'),
+    databases: {
+      calculator: env.PG_CALCULATOR_DB ?? 'calculator',
+      results: env.PG_RESULTS_DB ?? 'results',
+      registry: env.PG_REGISTRY_DB ?? 'registry',
+      /** The maintenance database the Postgres exporter reads statistics from. */
+      maintenance: 'postgres',
+    },
+    roles: {
+      serviceA: { user: env.SERVICE_A_DB_USER ?? 'service_a', password: env.SERVICE_A_DB_PASSWORD ?? 'service_a_dev' },
+      serviceB: { user: env.SERVICE_B_DB_USER ?? 'service_b', password: env.SERVICE_B_DB_PASSWORD ?? 'service_b_dev' },
+      debezium: { user: env.DEBEZIUM_DB_USER ?? 'debezium', password: env.DEBEZIUM_DB_PASSWORD ?? 'debezium_dev' },
+      registry: { user: env.REGISTRY_DB_USER ?? 'registry', password: env.REGISTRY_DB_PASSWORD ?? 'registry_dev' },
+      monitoring: {
+        user: env.MONITORING_DB_USER ?? 'monitoring',
+        password: env.MONITORING_DB_PASSWORD ?? 'monitoring_dev',
+      },
+    },
+  },
 };
 
 export function calculatorClient(): { client: CalculatorServiceClient; close: () => void } {
@@ -63,6 +90,14 @@ export async function supervisedPid(program: string): Promise<number> {
   return Number(stdout.trim());
 }
 
+/** "<connector state> <task states...>" of the outbox connector, as `make status` shows it; undefined when Connect does not answer. */
+export async function connectorStates(): Promise<string | undefined> {
+  const response = await fetch(`${stack.connectUrl}/connectors/${stack.connectorName}/status`);
+  if (!response.ok) return undefined;
+  const body = (await response.json()) as { connector: { state: string }; tasks: { state: string }[] };
+  return [body.connector.state, ...body.tasks.map((task) => task.state)].join(' ');
+}
+
 /** A user id no earlier run has used, so each test starts from an empty summary. */
 export function freshUserId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -74,6 +109,37 @@ const repoDir = resolve(import.meta.dirname, '../..');
 export async function runFromRepo(command: string, ...args: string[]): Promise<string> {
   const { stdout } = await execFileAsync(command, args, { cwd: repoDir });
   return stdout;
+}
+
+export interface Exit {
+  /** The exit status; null when the process was ended by a signal (or could not be started). */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command from the repository root until it ends, whatever its exit status, for tests of
+ * what a failing command says. Killed after `timeoutMs`, so a command that should have stopped at
+ * once cannot hang the test.
+ */
+export function runToExit(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Exit> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      [...args],
+      { cwd: repoDir, env: options.env ?? process.env, timeout: options.timeoutMs ?? 30_000, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({ code, signal: error?.signal ?? null, stdout, stderr });
+      },
+    );
+  });
 }
 
 /** The samples of metric `name` on a service's /metrics: each sample's label text and value. */
