@@ -102,4 +102,20 @@ describe('committableOffset', () => {
   it('does not move when the first letter is skipped', () => {
     expect(committableOffset(at(5, 6), [skip, replay])).toEqual({ offset: undefined, blocked: true });
   });
+
+  it('never replays a letter whose value was cut to fit, and does not hold the offset back for it', () => {
+    const letter = {
+      offset: '7',
+      key: null,
+      value: Buffer.from('cut'),
+      headers: {
+        'dlq.reason': Buffer.from('undecodable'),
+        'dlq.source.topic': Buffer.from('user-events'),
+        'dlq.truncated': Buffer.from('960000'),
+      },
+    };
+    const decision = planReplay(letter, { reasons: undefined, deadLetterTopic: 'user-events.dlq' });
+    expect(decision).toMatchObject({ action: 'skip', final: true });
+    expect(committableOffset([letter], [decision])).toEqual({ offset: '8', blocked: false });
+  });
 });

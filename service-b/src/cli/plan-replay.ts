@@ -18,7 +18,13 @@ export interface ReplayRecord {
   message: { key: Buffer | null; value: Buffer | null; headers: KafkaJS.IHeaders };
 }
 
-export type ReplayDecision = { action: 'replay'; record: ReplayRecord } | { action: 'skip'; why: string };
+/**
+ * `final`: the letter can never be replayed (its value was cut to fit the dead-letter topic), so a
+ * later run gains nothing by finding it again and the group's offset may move past it.
+ */
+export type ReplayDecision =
+  | { action: 'replay'; record: ReplayRecord }
+  | { action: 'skip'; why: string; final?: boolean };
 
 export interface ReplayFilter {
   /** Replay only these `dlq.reason`s; undefined replays every reason. */
@@ -35,6 +41,14 @@ export function planReplay(message: DeadLetterMessage, filter: ReplayFilter): Re
     return { action: 'skip', why: `dlq.reason ${reason ?? '(none)'} is not one of ${filter.reasons.join(', ')}` };
   }
   if (!sourceTopic) return { action: 'skip', why: 'no dlq.source.topic header' };
+  const truncated = firstHeaderText(message.headers, 'dlq.truncated');
+  if (truncated !== undefined) {
+    return {
+      action: 'skip',
+      why: `the value was cut to fit the dead-letter topic (from ${truncated} bytes)`,
+      final: true,
+    };
+  }
   if (sourceTopic === filter.deadLetterTopic) {
     return { action: 'skip', why: 'dlq.source.topic is the dead-letter topic itself' };
   }
@@ -76,14 +90,15 @@ export function formatReplayLine(
 
 /**
  * The offset the replayer's group may commit after handling a batch: past every dead letter up to the
- * first skipped one, so a skipped letter stays before the committed offset for a later run. `blocked`
+ * first skipped one, so a skipped letter stays before the committed offset for a later run (one that
+ * can never be replayed does not hold the offset back). `blocked`
  * says a letter was skipped: the partition's offset must not move again in this run.
  */
 export function committableOffset(
   messages: readonly { offset: string }[],
   decisions: readonly ReplayDecision[],
 ): { offset: string | undefined; blocked: boolean } {
-  const firstSkipped = decisions.findIndex((decision) => decision.action === 'skip');
+  const firstSkipped = decisions.findIndex((decision) => decision.action === 'skip' && !decision.final);
   const handled = firstSkipped === -1 ? messages : messages.slice(0, firstSkipped);
   const last = handled.at(-1);
   return { offset: last && (BigInt(last.offset) + 1n).toString(), blocked: firstSkipped !== -1 };
