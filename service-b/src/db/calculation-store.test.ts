@@ -16,41 +16,25 @@ const event = (n: number): SumCalculated => ({
 const delivered = (n: number): DeliveredEvent => ({ event: event(n), partition: 0, offset: String(n) });
 
 /**
- * Records every statement and answers the apply statement with `inserted`; `failOn` makes the
- * first statement containing it fail. No Postgres: this pins the protocol, not the SQL's effect.
+ * Records every statement and answers the apply statement with `inserted`; `fail` makes it throw.
+ * No Postgres: this pins the protocol, not the SQL's effect.
  */
-function fakePool(options: { inserted?: { event_id: string; seq: string }[]; failOn?: string[] } = {}) {
-  const statements: string[] = [];
-  const releases: (boolean | undefined)[] = [];
-  const failOn = [...(options.failOn ?? [])];
-  const query = async <R extends pg.QueryResultRow>(
-    given: Statement,
-    positional?: unknown[],
-  ): Promise<{ rows: R[] }> => {
+function fakePool(options: { inserted?: { event_id: string; seq: string }[]; fail?: boolean } = {}) {
+  const statements: { text: string; name?: string }[] = [];
+  const query = async <R extends pg.QueryResultRow>(given: Statement): Promise<{ rows: R[] }> => {
     const text = typeof given === 'string' ? given : given.text;
-    const values = typeof given === 'string' ? positional : given.values;
-    const statement = text.trim().split(/\s+/).join(' ');
-    statements.push(values === undefined || text.includes('jsonb_to_recordset') ? statement : `${statement} ${values}`);
-    const failing = failOn.findIndex((part) => statement.includes(part));
-    if (failing >= 0) {
-      failOn.splice(failing, 1);
-      throw new Error(`${statement} failed`);
-    }
+    statements.push({ text, ...(typeof given === 'string' ? {} : { name: given.name }) });
+    if (options.fail) throw new Error('apply failed');
     const rows = text.includes('INSERT INTO calculations') ? (options.inserted ?? []) : [];
     return { rows: rows as pg.QueryResultRow[] as R[] };
   };
-  const pool: StorePool = {
-    query,
-    connect: async () => ({ query, release: (destroy) => releases.push(destroy) }),
-  };
-  return { pool, statements, releases };
+  const pool: StorePool = { query };
+  return { pool, statements };
 }
 
-const short = (statement: string) => (statement.includes('INSERT INTO calculations') ? 'APPLY BATCH' : statement);
-
 describe('createCalculationStore().applyBatch', () => {
-  it('locks, applies and notifies the highest new seq in one transaction on one connection', async () => {
-    const { pool, statements, releases } = fakePool({
+  it('locks, applies and notifies in one named statement: one round trip, one transaction', async () => {
+    const { pool, statements } = fakePool({
       inserted: [
         { event_id: event(1).eventId, seq: '9' },
         { event_id: event(3).eventId, seq: '10' },
@@ -58,49 +42,26 @@ describe('createCalculationStore().applyBatch', () => {
     });
     const applied = await createCalculationStore(pool).applyBatch([delivered(1), delivered(2), delivered(3)]);
     expect(applied).toEqual([event(1), event(3)]);
-    expect(statements.map(short)).toEqual([
-      'BEGIN',
-      'SELECT pg_advisory_xact_lock(1667329123)',
-      'APPLY BATCH',
-      "SELECT pg_notify('calculations_applied', $1::text) 10",
-      'COMMIT',
-    ]);
-    expect(releases).toEqual([false]);
+    expect(statements).toHaveLength(1);
+    const [apply] = statements;
+    expect(apply?.name).toBe('apply-batch');
+    // The lock is the statement's first step, and the notification names the highest new seq.
+    expect(apply?.text.indexOf('pg_advisory_xact_lock(1667329123)')).toBeLessThan(
+      apply?.text.indexOf('INSERT INTO calculations') ?? 0,
+    );
+    expect(apply?.text).toContain(
+      "pg_notify('calculations_applied', max(seq)::text) FROM inserted HAVING count(*) > 0",
+    );
   });
 
-  it('compares seqs as numbers, not as strings', async () => {
-    const { pool, statements } = fakePool({
-      inserted: [
-        { event_id: event(1).eventId, seq: '99' },
-        { event_id: event(2).eventId, seq: '100' },
-      ],
-    });
-    await createCalculationStore(pool).applyBatch([delivered(1), delivered(2)]);
-    expect(statements).toContain("SELECT pg_notify('calculations_applied', $1::text) 100");
-  });
-
-  it('notifies nobody when every event was a duplicate', async () => {
-    const { pool, statements } = fakePool({ inserted: [] });
+  it('returns no event when every event was a duplicate', async () => {
+    const { pool } = fakePool({ inserted: [] });
     expect(await createCalculationStore(pool).applyBatch([delivered(1)])).toEqual([]);
-    expect(statements.map(short)).toEqual([
-      'BEGIN',
-      'SELECT pg_advisory_xact_lock(1667329123)',
-      'APPLY BATCH',
-      'COMMIT',
-    ]);
   });
 
-  it('rolls back and returns the connection when a statement fails', async () => {
-    const { pool, statements, releases } = fakePool({ failOn: ['INSERT INTO calculations'] });
-    await expect(createCalculationStore(pool).applyBatch([delivered(1)])).rejects.toThrow('failed');
-    expect(statements.map(short).slice(-2)).toEqual(['APPLY BATCH', 'ROLLBACK']);
-    expect(releases).toEqual([false]);
-  });
-
-  it('closes the connection when even the rollback fails', async () => {
-    const { pool, releases } = fakePool({ failOn: ['COMMIT', 'ROLLBACK'] });
-    await expect(createCalculationStore(pool).applyBatch([delivered(1)])).rejects.toThrow('COMMIT failed');
-    expect(releases).toEqual([true]);
+  it('passes the failure of the statement on', async () => {
+    const { pool } = fakePool({ fail: true });
+    await expect(createCalculationStore(pool).applyBatch([delivered(1)])).rejects.toThrow('apply failed');
   });
 
   it('touches no connection for an empty batch', async () => {

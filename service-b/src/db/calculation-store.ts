@@ -1,6 +1,6 @@
 import type { SumCalculated } from '@calculator/proto';
 import type pg from 'pg';
-import { inTransaction, type TransactionPool } from './in-transaction.js';
+import type { Statement } from './in-transaction.js';
 
 /** An event together with where it was read, kept with the result for tracing. */
 export interface DeliveredEvent {
@@ -49,14 +49,19 @@ export const CALCULATIONS_APPLIED_CHANNEL = 'calculations_applied';
 // Any constant works as long as nothing else in service-b's database uses it; this one is "calc" in ASCII.
 const APPLY_LOCK_KEY = 0x63616c63;
 
-const TAKE_APPLY_LOCK = `SELECT pg_advisory_xact_lock(${APPLY_LOCK_KEY})`;
-
-// Insert the new calculations (the primary key skips duplicates, within the batch too) and add
-// exactly those rows to the per-user summaries.
+// One statement, so one transaction and one round trip: take the apply lock, insert the new
+// calculations (the primary key skips duplicates, within the batch too), add exactly those rows to
+// the per-user summaries, and notify the highest new seq (delivered at commit, so a woken stream
+// finds the rows; nobody is notified when every event was a duplicate). The lock is read before
+// any input row, and DISTINCT ON reads every input row before the INSERT draws the first seq, so
+// the lock is held before any seq is drawn and until the commit.
 const APPLY_BATCH = `
-  WITH incoming AS (
-    SELECT DISTINCT ON (event_id) *
-    FROM jsonb_to_recordset($1::jsonb) AS e(
+  WITH locked AS MATERIALIZED (
+    SELECT pg_advisory_xact_lock(${APPLY_LOCK_KEY})
+  ),
+  incoming AS (
+    SELECT DISTINCT ON (event_id) e.*
+    FROM locked, jsonb_to_recordset($1::jsonb) AS e(
       event_id uuid, user_id text, operands double precision[], sum double precision,
       request_id text, created_at_ms bigint, kafka_partition integer, kafka_offset bigint)
   ),
@@ -76,11 +81,11 @@ const APPLY_BATCH = `
       SET calculation_count = s.calculation_count + EXCLUDED.calculation_count,
           total = s.total + EXCLUDED.total,
           updated_at = now()
+  ),
+  notified AS (
+    SELECT pg_notify('${CALCULATIONS_APPLIED_CHANNEL}', max(seq)::text) FROM inserted HAVING count(*) > 0
   )
-  SELECT event_id::text, seq::text FROM inserted`;
-
-// Delivered to listeners only when the transaction commits, so a woken stream finds the rows.
-const NOTIFY_APPLIED = `SELECT pg_notify('${CALCULATIONS_APPLIED_CHANNEL}', $1::text)`;
+  SELECT event_id::text, seq::text, (SELECT count(*) FROM notified) AS notified FROM inserted`;
 
 // The output column "seq" is text, for JSON; ORDER BY must name the bigint column
 // (calculations.seq), or it sorts the alias as text and '10000' comes before '9999'.
@@ -116,18 +121,9 @@ function toCalculation(row: CalculationRow): Calculation {
   return { ...row, createdAt: row.createdAt.toISOString(), appliedAt: row.appliedAt.toISOString() };
 }
 
-function highestSeq(rows: readonly { seq: string }[]): string | undefined {
-  let highest: bigint | undefined;
-  for (const { seq } of rows) {
-    const value = BigInt(seq);
-    if (highest === undefined || value > highest) highest = value;
-  }
-  return highest?.toString();
-}
-
 /** The part of pg.Pool the store uses, so a test can stand in for Postgres. */
-export interface StorePool extends TransactionPool {
-  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+export interface StorePool {
+  query<R extends pg.QueryResultRow>(statement: Statement, values?: unknown[]): Promise<{ rows: R[] }>;
 }
 
 export function createCalculationStore(pool: StorePool): CalculationStore {
@@ -144,18 +140,11 @@ export function createCalculationStore(pool: StorePool): CalculationStore {
         kafka_partition: partition,
         kafka_offset: offset,
       }));
-      const inserted = await inTransaction(pool, async (client) => {
-        // Waits for any other apply transaction to commit, so seqs drawn from here on are higher than all committed ones.
-        await client.query(TAKE_APPLY_LOCK);
-        // Named: each connection parses and plans the statement once, not once per batch.
-        const result = await client.query<{ event_id: string; seq: string }>({
-          name: 'apply-batch',
-          text: APPLY_BATCH,
-          values: [JSON.stringify(rows)],
-        });
-        const maxSeq = highestSeq(result.rows);
-        if (maxSeq !== undefined) await client.query(NOTIFY_APPLIED, [maxSeq]);
-        return result.rows;
+      // Named: each connection parses and plans the statement once, not once per batch.
+      const { rows: inserted } = await pool.query<{ event_id: string; seq: string }>({
+        name: 'apply-batch',
+        text: APPLY_BATCH,
+        values: [JSON.stringify(rows)],
       });
       const applied = new Set(inserted.map((row) => row.event_id));
       return deliveries.map((d) => d.event).filter((event) => applied.delete(event.eventId));

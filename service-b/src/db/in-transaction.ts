@@ -13,30 +13,3 @@ export interface TransactionClient {
 export interface TransactionPool {
   connect(): Promise<TransactionClient>;
 }
-
-/**
- * Runs `work` in one transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when it
- * throws, and the connection back to the pool either way.
- */
-export async function inTransaction<T>(
-  pool: TransactionPool,
-  work: (client: TransactionClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  let discard = false;
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    // A connection that cannot even roll back is closed rather than handed to the next caller.
-    discard = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
-    throw error;
-  } finally {
-    client.release(discard);
-  }
-}
