@@ -54,7 +54,11 @@ describe('startDatabaseProbe', () => {
     expect(probe.writeRefusal()).toMatch(/over its budget/);
     expect(probe.retainedWalBytes()).toBe(5 * BUDGET);
     expect(probe.notReadyReasons()).toEqual([`writes are paused: ${probe.writeRefusal()}`]);
+    // Just under the budget is not enough once paused: the slot must drain below three quarters.
     set({ retainedBytes: BUDGET - 1, walStatus: 'reserved' });
+    await probe.check();
+    expect(probe.writeRefusal()).toMatch(/over its budget/);
+    set({ retainedBytes: 0.7 * BUDGET, walStatus: 'reserved' });
     await probe.check();
     expect(probe.writeRefusal()).toBeNull();
     expect(probe.notReadyReasons()).toEqual([]);

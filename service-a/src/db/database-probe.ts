@@ -61,7 +61,7 @@ export function startDatabaseProbe(options: DatabaseProbeOptions): DatabaseProbe
       changed = true;
     }
     retained = reading?.retainedBytes ?? null;
-    const next = judgeSlot(slotName, reading, options.walBudgetBytes);
+    const next = judgeSlot(slotName, reading, options.walBudgetBytes, verdict?.problem === 'over-budget');
     const problem: SlotProblem | null = next?.problem ?? null;
     if (problem !== (verdict?.problem ?? null)) {
       if (next) logger.warn({ slot: slotName, problem, retainedBytes: retained }, `pausing writes: ${next.reason}`);

@@ -5,6 +5,14 @@ import { judgeSlot, readReplicationSlot } from './replication-slot.js';
 const GiB = 1_073_741_824;
 
 describe('judgeSlot', () => {
+  it('keeps writes paused until the slot is back under three quarters of the budget', () => {
+    const reading = (mib: number) => ({ retainedBytes: mib * 1_048_576, walStatus: 'reserved' });
+    const budget = 32 * 1_048_576;
+    expect(judgeSlot('outbox_slot', reading(30), budget, true)?.problem).toBe('over-budget');
+    expect(judgeSlot('outbox_slot', reading(30), budget, false)).toBeNull();
+    expect(judgeSlot('outbox_slot', reading(23), budget, true)).toBeNull();
+  });
+
   it('accepts writes while the slot retains less WAL than the budget', () => {
     expect(judgeSlot('outbox_slot', { retainedBytes: 64 * 1_048_576, walStatus: 'reserved' }, 2 * GiB)).toBeNull();
     expect(judgeSlot('outbox_slot', { retainedBytes: 2 * GiB, walStatus: 'extended' }, 2 * GiB)).toBeNull();

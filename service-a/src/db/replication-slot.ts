@@ -32,14 +32,27 @@ export interface SlotVerdict {
   reason: string;
 }
 
+/**
+ * Once paused over budget, writes resume only when the slot is back under this share of it: the
+ * slot's restart position moves in steps, so a slot hovering at the budget would otherwise flip
+ * writes on and off every few seconds.
+ */
+export const RESUME_BELOW_SHARE = 0.75;
+
 const mebibytes = (bytes: number) => `${Math.round(bytes / 1_048_576)} MiB`;
 
 /**
  * Whether events written now would reach Kafka without risk: the slot exists, still holds its
  * WAL, and retains less than the budget, which sits below max_slot_wal_keep_size so writers stop
- * before Postgres would invalidate the slot. Null when writes may go ahead.
+ * before Postgres would invalidate the slot. Null when writes may go ahead. `overBudgetBefore`:
+ * writes are paused over budget now, so they wait until the slot is under RESUME_BELOW_SHARE of it.
  */
-export function judgeSlot(slotName: string, reading: SlotReading | null, budgetBytes: number): SlotVerdict | null {
+export function judgeSlot(
+  slotName: string,
+  reading: SlotReading | null,
+  budgetBytes: number,
+  overBudgetBefore = false,
+): SlotVerdict | null {
   const slot = `replication slot ${JSON.stringify(slotName)}`;
   if (reading === null) {
     return { problem: 'missing', reason: `${slot} does not exist, so events written now would never be published` };
@@ -59,7 +72,8 @@ export function judgeSlot(slotName: string, reading: SlotReading | null, budgetB
       reason: `${slot} retains more WAL than max_slot_wal_keep_size allows and will be invalidated at the next checkpoint`,
     };
   }
-  if (reading.retainedBytes > budgetBytes) {
+  const limit = overBudgetBefore ? budgetBytes * RESUME_BELOW_SHARE : budgetBytes;
+  if (reading.retainedBytes > limit) {
     return {
       problem: 'over-budget',
       reason:
