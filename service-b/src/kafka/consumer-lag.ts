@@ -32,14 +32,16 @@ export interface ConsumerLagDeps {
   admin: Pick<KafkaJS.Admin, 'fetchTopicOffsets'>;
   topic: string;
   logger: Logger;
-  /** How long the broker is left alone after a failed read; 30 s unless a test needs otherwise. */
+  /** How long the broker is left alone after a failed read; 5 s (one scrape) unless a test needs otherwise. */
   cooldownMs?: number;
   now?: () => number;
 }
 
 // Each request waits at most this long, well inside a Prometheus scrape timeout.
 const REQUEST_TIMEOUT_MS = 2000;
-const COOLDOWN_MS = 30_000;
+// One scrape interval: enough to send nothing into a broker outage, short enough that a read failing
+// during a rebalance (committed() times out while partitions move) hides the lag for one scrape only.
+const COOLDOWN_MS = 5000;
 const READ_UNCOMMITTED: KafkaJS.IsolationLevel = 0;
 
 /**
