@@ -36,6 +36,9 @@ if running postgres && running connect; then
     warn "Debezium is still behind the WAL after 30s: keeping the connector and slot ${REPLICATION_SLOT} (the next make up resumes from them; FORCE_DROP_SLOT=1 make down drops them)"
     drop_slot=0
   fi
+elif running postgres; then
+  # Without Connect nobody can say how far Debezium got: keep what it needs to resume.
+  warn "Connect is not running: keeping the connector and slot ${REPLICATION_SLOT} (the next make up resumes from them)"
 fi
 
 if [ "${drop_slot:-0}" = 1 ]; then
