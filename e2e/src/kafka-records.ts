@@ -63,15 +63,18 @@ async function offsetsSince(topic: string, timestamp: number): Promise<{ partiti
   const admin = kafka.admin();
   await admin.connect();
   try {
-    // The ends first, then the lookup by time, never both at once: a partition the lookup finds
-    // empty (-1) may receive its first record right after, and an end read after that record
-    // would seek past it. An end read before the lookup is at or before any such record.
+    // Where the lookup by time finds no record, the client answers with the partition's end, read
+    // after the lookup: a record written in between (the first dead letter of a fresh stack) would
+    // lie before that end and be skipped. An end read before the lookup is at or before any record
+    // written since, so the start is the smaller of the two.
     const ends = await admin.fetchTopicOffsets(topic);
     const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, timestamp);
-    return byTime.map(({ partition, offset }) => ({
-      partition,
-      offset: Number(offset) >= 0 ? offset : (ends.find((e) => e.partition === partition)?.high ?? offset),
-    }));
+    return byTime.map(({ partition, offset }) => {
+      const endBefore = ends.find((e) => e.partition === partition)?.high;
+      const found = BigInt(offset) >= 0n;
+      const start = endBefore === undefined || (found && BigInt(offset) < BigInt(endBefore)) ? offset : endBefore;
+      return { partition, offset: start };
+    });
   } finally {
     await admin.disconnect();
   }
