@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{proto,service-a,service-b}/src/**/*.test.ts', 'stack/**/*.test.ts'],
+          include: ['{proto,service-a,service-b}/src/**/*.test.ts', 'stack/**/*.test.ts', 'web/src/**/*.test.js'],
         },
       },
       {
