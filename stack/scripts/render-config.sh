@@ -18,21 +18,28 @@ envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${PG_OS_USER}" \
   < "$STACK_DIR/supervisor/supervisord.conf" > "$conf/supervisord.conf"
 upstream=""
 http_upstream=""
+service_b_upstream=""
+instance_upstreams=""
 for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
   INSTANCE=$i INSTANCE_GRPC_PORT=$((SERVICE_A_BASE_PORT + i)) INSTANCE_HTTP_PORT=$((SERVICE_A_HTTP_BASE_PORT + i)) \
     envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_GRPC_PORT} \${INSTANCE_HTTP_PORT}" \
     < "$STACK_DIR/supervisor/service-a.conf" >> "$conf/supervisord.conf"
   upstream+="    server $STACK_HOST:$((SERVICE_A_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
   http_upstream+="    server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
+  instance_upstreams+="  upstream service-a-$i { server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=0; }"$'\n'
 done
 # One supervisor program per service-b instance; they share the consumer group and the database.
 for i in $(seq 1 "$SERVICE_B_INSTANCES"); do
   INSTANCE=$i INSTANCE_HTTP_PORT=$((SERVICE_B_PORT + i - 1)) \
     envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_HTTP_PORT}" \
     < "$STACK_DIR/supervisor/service-b.conf" >> "$conf/supervisord.conf"
+  service_b_upstream+="    server $STACK_HOST:$((SERVICE_B_PORT + i - 1)) max_fails=1 fail_timeout=5s;"$'\n'
+  instance_upstreams+="  upstream service-b-$i { server $STACK_HOST:$((SERVICE_B_PORT + i - 1)) max_fails=0; }"$'\n'
 done
 SERVICE_A_UPSTREAM_SERVERS=$upstream SERVICE_A_HTTP_UPSTREAM_SERVERS=$http_upstream \
-  envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${SERVICE_A_UPSTREAM_SERVERS} \${SERVICE_A_HTTP_UPSTREAM_SERVERS}" \
+  SERVICE_B_HTTP_UPSTREAM_SERVERS=$service_b_upstream INSTANCE_UPSTREAMS=$instance_upstreams \
+  PROMETHEUS_UPSTREAM_SERVER="    server $STACK_HOST:$PROMETHEUS_PORT;" \
+  envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${SERVICE_A_UPSTREAM_SERVERS} \${SERVICE_A_HTTP_UPSTREAM_SERVERS} \${SERVICE_B_HTTP_UPSTREAM_SERVERS} \${INSTANCE_UPSTREAMS} \${PROMETHEUS_UPSTREAM_SERVER}" \
   < "$REPO_DIR/nginx/nginx.conf" > "$conf/nginx.conf"
 # Prometheus: one target per service instance.
 SERVICE_A_METRICS_TARGETS=$(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf '"%s:%s",' "$STACK_HOST" $((SERVICE_A_HTTP_BASE_PORT + i)); done)

@@ -64,6 +64,7 @@ cat <<TXT
 
   gRPC (nginx, calculator.v1.CalculatorService)  $STACK_HOST:$NGINX_GRPC_PORT
   HTTP/JSON (nginx)                               http://$STACK_HOST:$NGINX_HTTP_PORT/v1/sum
+  web page (nginx: form, live table, pipeline)    http://$STACK_HOST:$WEB_PORT/
   service-a instances (gRPC)                      $(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf '%s ' "$STACK_HOST:$((SERVICE_A_BASE_PORT + i))"; done)
   service-a HTTP (/v1/sum /metrics …)            $(for i in $(seq 1 "$SERVICE_A_INSTANCES"); do printf '%s ' "http://$STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i))"; done)
   service-b HTTP API, /metrics                    $(for i in $(seq 1 "$SERVICE_B_INSTANCES"); do printf '%s ' "http://$STACK_HOST:$((SERVICE_B_PORT + i - 1))/v1"; done)
