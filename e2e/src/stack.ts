@@ -11,6 +11,8 @@ const host = env.STACK_HOST ?? '127.0.0.1';
 export const stack = {
   grpcAddress: `${host}:${env.NGINX_GRPC_PORT ?? '50051'}`,
   httpApiUrl: `http://${host}:${env.NGINX_HTTP_PORT ?? '8080'}`,
+  /** The web page and, on its origin, the APIs it calls (nginx). */
+  webUrl: `http://${host}:${env.WEB_PORT ?? '8090'}`,
   /** A single service-a instance, bypassing nginx (instances are numbered from 1). */
   serviceAAddress: (instance: number) => `${host}:${Number(env.SERVICE_A_BASE_PORT ?? '50060') + instance}`,
   /** A single service-a instance's HTTP port (/readyz, /metrics, POST /v1/sum), bypassing nginx. */

@@ -8,6 +8,8 @@ packages=(
   postgresql-15 nginx supervisor curl gettext-base iproute2
   # Monitoring and the benchmark report: Prometheus with exporters for nginx and Postgres, gnuplot for the chart.
   prometheus prometheus-nginx-exporter prometheus-postgres-exporter gnuplot-nox
+  # The browser the web page's end-to-end test drives (through playwright-core, no browser download).
+  chromium
   # librdkafka, bundled in @confluentinc/kafka-javascript, links against these.
   build-essential python3 libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev
 )
