@@ -15,3 +15,5 @@ export {
   type CalculatorServiceImplementation,
 } from './generated/calculator/v1/calculator.js';
 export { type RuleViolation, sumRules } from './rules/sum-rules.js';
+export { createTracing, type Tracing, type TracingOptions } from './tracing/create-tracing.js';
+export { contextFromTraceparent, traceparentOf } from './tracing/trace-context.js';
