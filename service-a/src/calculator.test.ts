@@ -1,4 +1,6 @@
-import type { SumCalculated } from '@calculator/proto';
+import { contextFromTraceparent, type SumCalculated } from '@calculator/proto';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { createCalculator } from './calculator.js';
 import type { OutboxRow, RecordedSum } from './db/outbox-insert.js';
@@ -19,6 +21,10 @@ function setUp(options: { submit?: GroupCommit<OutboxRow, RecordedSum>['submit']
     queuedRows: () => 0,
     drain: async () => {},
   };
+  const spans = new InMemorySpanExporter();
+  const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }).getTracer(
+    'test',
+  );
   const calculator = createCalculator({
     encoder: {
       register: async () => 1,
@@ -31,15 +37,19 @@ function setUp(options: { submit?: GroupCommit<OutboxRow, RecordedSum>['submit']
     newEventId: () => `e${++ids}`,
     now: () => 1_700_000_000_000,
     writeRefusal: () => options.refusal ?? null,
+    tracer,
+    topic: 'user-events',
   });
-  return { calculator, submitted, encoded };
+  return { calculator, submitted, encoded, spans };
 }
 
-const context = { traceparent: '00-abc-def-01' };
+const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CALLER_SPAN = '00f067aa0ba902b7';
+const context = { trace: contextFromTraceparent(`00-${CALLER_TRACE}-${CALLER_SPAN}-01`) };
 
 describe('createCalculator', () => {
   it('writes one row with the encoded event and answers its sum and event id', async () => {
-    const { calculator, submitted, encoded } = setUp();
+    const { calculator, submitted, encoded, spans } = setUp();
     expect(await calculator.calculateSum({ userId: 'alice', operands: [1, 2] }, context)).toEqual({
       eventId: 'e1',
       sum: 3,
@@ -56,13 +66,49 @@ describe('createCalculator', () => {
           requestId: null,
           sum: 3,
           payload: Buffer.from('e1'),
-          traceparent: '00-abc-def-01',
+          traceparent: `00-${CALLER_TRACE}-${spans.getFinishedSpans()[0]?.spanContext().spanId}-01`,
           createdAt: 1_700_000_000_000,
           inputDigest: null,
           callId: 1,
         },
       ],
     ]);
+  });
+
+  it("records the write as a span under the call's, and the row carries the write's traceparent", async () => {
+    const { calculator, submitted, spans } = setUp();
+    await calculator.calculateSum({ userId: 'alice', operands: [1, 2] }, context);
+    const [write] = spans.getFinishedSpans();
+    expect(write?.name).toBe('outbox write');
+    expect(write?.kind).toBe(SpanKind.PRODUCER);
+    expect(write?.spanContext().traceId).toBe(CALLER_TRACE);
+    expect(write?.parentSpanContext?.spanId).toBe(CALLER_SPAN);
+    expect(write?.attributes['messaging.destination.name']).toBe('user-events');
+    expect(write?.attributes['messaging.message.id']).toBe('e1');
+    expect(submitted[0]?.[0]?.traceparent).toBe(`00-${CALLER_TRACE}-${write?.spanContext().spanId}-01`);
+  });
+
+  it('gives every row of a batch the one write span, and marks a failed write on it', async () => {
+    const { calculator, submitted, spans } = setUp();
+    await calculator.calculateSums(
+      [
+        { userId: 'a', operands: [1] },
+        { userId: 'b', operands: [2] },
+      ],
+      context,
+    );
+    const [write] = spans.getFinishedSpans();
+    expect(write?.attributes['messaging.batch.message_count']).toBe(2);
+    expect(new Set(submitted[0]?.map((row) => row.traceparent))).toEqual(
+      new Set([`00-${CALLER_TRACE}-${write?.spanContext().spanId}-01`]),
+    );
+
+    const down = setUp({ submit: () => Promise.reject(new Error('connection refused')) });
+    await expect(down.calculator.calculateSum({ userId: 'a', operands: [1] }, context)).rejects.toThrow();
+    expect(down.spans.getFinishedSpans()[0]?.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'connection refused',
+    });
   });
 
   it('remembers the digest of the input when the call carries a request id', async () => {
@@ -128,7 +174,7 @@ describe('createCalculator', () => {
       },
     });
     await expect(
-      calculator.calculateSum({ userId: 'a', operands: [1] }, { signal: controller.signal, traceparent: null }),
+      calculator.calculateSum({ userId: 'a', operands: [1] }, { signal: controller.signal, trace: context.trace }),
     ).rejects.toBe(reason);
   });
 });

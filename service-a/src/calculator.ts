@@ -1,4 +1,5 @@
-import type { SumCalculated } from '@calculator/proto';
+import { type SumCalculated, traceparentOf } from '@calculator/proto';
+import { type Context, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { OutboxRow, RecordedSum } from './db/outbox-insert.js';
 import { calculateSum, type SumInput, type ValidSum } from './domain/calculate-sum.js';
 import { calculateSums } from './domain/calculate-sums.js';
@@ -9,7 +10,8 @@ import type { GroupCommit } from './group-commit.js';
 
 export interface CallContext {
   signal?: AbortSignal;
-  traceparent: string | null;
+  /** The call's span (the transport's server span): the outbox write's parent. */
+  trace: Context;
 }
 
 export interface Calculator {
@@ -24,6 +26,9 @@ export interface CalculatorDeps {
   now: () => number;
   /** Why new writes are refused right now (the replication slot is at risk), or null. */
   writeRefusal: () => string | null;
+  tracer: Tracer;
+  /** The topic the outbox rows are published to, named on the write's span. */
+  topic: string;
 }
 
 /** A failed write answers UNAVAILABLE unless it already carries its own answer (or the caller left). */
@@ -60,6 +65,40 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
     };
   }
 
+  /**
+   * The span of the outbox write (from submit to commit, the group commit's wait included). Its
+   * traceparent is written in the row, and so travels with the event: service-b's span for the
+   * event is its child.
+   */
+  function startWriteSpan(context: CallContext, rows: number): Span {
+    return deps.tracer.startSpan(
+      'outbox write',
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'db.system.name': 'postgresql',
+          'messaging.system': 'kafka',
+          'messaging.destination.name': deps.topic,
+          'messaging.batch.message_count': rows,
+        },
+      },
+      context.trace,
+    );
+  }
+
+  async function write(rows: OutboxRow[], span: Span, signal: AbortSignal | undefined): Promise<RecordedSum[]> {
+    try {
+      const recorded = await deps.outbox.submit(rows, signal);
+      if (rows.length === 1) span.setAttribute('messaging.message.id', rows[0]?.eventId ?? '');
+      return recorded;
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      throw callError(error, signal);
+    } finally {
+      span.end();
+    }
+  }
+
   function refuseWhilePaused(): void {
     const reason = deps.writeRefusal();
     if (reason !== null) throw new WritesPausedError(reason);
@@ -69,25 +108,23 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
     async calculateSum(input, context) {
       const valid = calculateSum(input);
       refuseWhilePaused();
-      const rows = [toRow(valid, context.traceparent, nextCallId())];
-      try {
-        const [recorded] = await deps.outbox.submit(rows, context.signal);
-        return recorded as RecordedSum;
-      } catch (error) {
-        throw callError(error, context.signal);
-      }
+      const span = startWriteSpan(context, 1);
+      const [recorded] = await write(
+        [toRow(valid, traceparentOf(span.spanContext()), nextCallId())],
+        span,
+        context.signal,
+      );
+      return recorded as RecordedSum;
     },
     async calculateSums(items, context) {
       const valid = calculateSums(items);
       refuseWhilePaused();
+      const span = startWriteSpan(context, valid.length);
+      const traceparent = traceparentOf(span.spanContext());
       const rows = new Array<OutboxRow>(valid.length);
       const callId = nextCallId();
-      for (let i = 0; i < valid.length; i++) rows[i] = toRow(valid[i] as ValidSum, context.traceparent, callId);
-      try {
-        return await deps.outbox.submit(rows, context.signal);
-      } catch (error) {
-        throw callError(error, context.signal);
-      }
+      for (let i = 0; i < valid.length; i++) rows[i] = toRow(valid[i] as ValidSum, traceparent, callId);
+      return write(rows, span, context.signal);
     },
   };
 }

@@ -31,6 +31,10 @@ const configSchema = z.object({
   REPLICATION_SLOT_WAL_BUDGET_BYTES: z.coerce.number().int().min(16_777_216).default(2_147_483_648),
   SCHEMA_REGISTRY_URL: z.url(),
   USER_EVENTS_TOPIC: z.string().min(1).default('user-events'),
+  /** Where spans go (OTLP over HTTP, e.g. http://127.0.0.1:4318/v1/traces); unset: none are recorded. */
+  TRACING_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** Share of calls without a caller's traceparent that are traced (0 to 1); a caller's choice is followed. */
+  TRACING_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 

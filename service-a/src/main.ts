@@ -1,4 +1,4 @@
-import { CalculatorServiceDefinition, calculatorDescriptorSet } from '@calculator/proto';
+import { CalculatorServiceDefinition, calculatorDescriptorSet, createTracing } from '@calculator/proto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import closeWithGrace from 'close-with-grace';
 import { createServer } from 'nice-grpc';
@@ -25,6 +25,12 @@ import { createHttpServer } from './transport/http-server.js';
 const config = loadConfig();
 const logger = createLogger({ level: config.LOG_LEVEL, instance: config.INSTANCE_ID });
 const dbLogger = logger.child({ component: 'db' });
+const tracing = createTracing({
+  serviceName: 'service-a',
+  instanceId: config.INSTANCE_ID,
+  otlpEndpoint: config.TRACING_OTLP_ENDPOINT ?? null,
+  sampleRatio: config.TRACING_SAMPLE_RATIO,
+});
 const pool = createPool(
   {
     connectionString: config.DATABASE_URL,
@@ -100,12 +106,14 @@ const calculator = createCalculator({
   newEventId: createEventIds(),
   now: () => Date.now(),
   writeRefusal: probe.writeRefusal,
+  tracer: tracing.tracer,
+  topic: config.USER_EVENTS_TOPIC,
 });
 
 const grpcServer = createServer({
   'grpc.max_receive_message_length': config.MAX_MESSAGE_BYTES,
   'grpc.max_send_message_length': config.MAX_MESSAGE_BYTES,
-}).use(grpcMiddleware(metrics, logger.child({ component: 'grpc' })));
+}).use(grpcMiddleware(metrics, logger.child({ component: 'grpc' }), tracing.tracer));
 grpcServer.add(CalculatorServiceDefinition, createCalculatorService(calculator));
 grpcServer.add(HealthDefinition, HealthServiceImpl(health));
 grpcServer.add(
@@ -118,6 +126,7 @@ const httpServer = createHttpServer({
   notReadyReasons,
   logger: logger.child({ component: 'http' }),
   bodyLimitBytes: config.MAX_MESSAGE_BYTES,
+  tracer: tracing.tracer,
 });
 const pruner = startRequestKeyPruner(pool, config.IDEMPOTENCY_WINDOW_SECONDS, 60_000, dbLogger);
 
@@ -132,6 +141,7 @@ closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
   pruner.close();
   probe.close();
   await pool.end();
+  await tracing.close();
   logger.info('stopped');
 });
 

@@ -1,17 +1,16 @@
 import type { CalculatorServiceImplementation } from '@calculator/proto';
 import type { Calculator } from '../calculator.js';
+import type { TraceCallContext } from './grpc-middleware.js';
 
-/** calculator.v1.CalculatorService over gRPC; errors are mapped by grpc-middleware.ts. */
-export function createCalculatorService(calculator: Calculator): CalculatorServiceImplementation {
+/** calculator.v1.CalculatorService over gRPC; errors are mapped and spans opened by grpc-middleware.ts. */
+export function createCalculatorService(calculator: Calculator): CalculatorServiceImplementation<TraceCallContext> {
   return {
     async calculateSum(request, context) {
-      const traceparent = context.metadata.get('traceparent') ?? null;
-      const { sum, eventId } = await calculator.calculateSum(request, { signal: context.signal, traceparent });
+      const { sum, eventId } = await calculator.calculateSum(request, { signal: context.signal, trace: context.trace });
       return { sum, eventId };
     },
     async calculateSums(request, context) {
-      const traceparent = context.metadata.get('traceparent') ?? null;
-      const recorded = await calculator.calculateSums(request.items, { signal: context.signal, traceparent });
+      const recorded = await calculator.calculateSums(request.items, { signal: context.signal, trace: context.trace });
       return { results: recorded.map(({ sum, eventId }) => ({ sum, eventId })) };
     },
   };

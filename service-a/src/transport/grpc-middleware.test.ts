@@ -1,5 +1,7 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { AbortError } from 'abort-controller-x';
-import { type CallContext, ServerError, Status } from 'nice-grpc';
+import { type CallContext, Metadata, ServerError, Status } from 'nice-grpc';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, OutboxUnavailableError } from '../errors.js';
@@ -16,21 +18,28 @@ function setUp() {
   });
   const logs: { level: number; msg: string; requestId?: string; method?: string }[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
-  const middleware = grpcMiddleware(metrics, logger);
+  const spans = new InMemorySpanExporter();
+  const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }).getTracer(
+    'test',
+  );
+  const middleware = grpcMiddleware(metrics, logger, tracer);
 
   /** Runs one unary call through the middleware with `handler` as the implementation. */
-  async function call(handler: () => Promise<unknown>): Promise<unknown> {
+  async function call(
+    handler: (context: { trace: unknown }) => Promise<unknown>,
+    metadata = Metadata(),
+  ): Promise<unknown> {
     const serverCall = {
       method: { path: METHOD, requestStream: false, responseStream: false, options: {} },
       requestStream: false as const,
       request: { userId: 'alice', requestId: 'r-1' },
       responseStream: false as const,
       // biome-ignore lint/correctness/useYield: a unary handler returns its one message
-      next: async function* () {
-        return await handler();
+      next: async function* (_request: unknown, context: { trace: unknown }) {
+        return await handler(context);
       },
     };
-    const iterator = middleware(serverCall as never, {} as CallContext);
+    const iterator = middleware(serverCall as never, { metadata } as CallContext);
     return (await iterator.next()).value;
   }
 
@@ -48,7 +57,7 @@ function setUp() {
     return count?.value ?? 0;
   }
 
-  return { call, handled, timed, logs };
+  return { call, handled, timed, logs, spans };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -103,5 +112,35 @@ describe('grpcMiddleware', () => {
     expect(await rejection(call(() => Promise.reject(abort)))).toBe(abort);
     expect(await handled('CANCELLED')).toBe(1);
     expect(logs).toEqual([]);
+  });
+
+  it("opens a server span under the caller's traceparent metadata and hands it to the handler", async () => {
+    const { call, spans } = setUp();
+    let handedSpanId: string | undefined;
+    const metadata = Metadata({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    await call(async (context) => {
+      handedSpanId = trace.getSpanContext(context.trace as never)?.spanId;
+      return { sum: 1 };
+    }, metadata);
+    const [span] = spans.getFinishedSpans();
+    expect(span?.name).toBe('calculator.v1.CalculatorService/CalculateSum');
+    expect(span?.kind).toBe(SpanKind.SERVER);
+    expect(span?.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(span?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    expect(span?.attributes).toMatchObject({
+      'rpc.system': 'grpc',
+      'rpc.method': 'CalculateSum',
+      'rpc.grpc.status_code': 0,
+    });
+    expect(handedSpanId).toBe(span?.spanContext().spanId);
+  });
+
+  it('starts a new trace without a traceparent and marks a failed call on its span', async () => {
+    const { call, spans } = setUp();
+    await rejection(call(() => Promise.reject(new OutboxUnavailableError(new Error('down')))));
+    const [span] = spans.getFinishedSpans();
+    expect(span?.parentSpanContext).toBeUndefined();
+    expect(span?.attributes['rpc.grpc.status_code']).toBe(Status.UNAVAILABLE);
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
   });
 });

@@ -1,9 +1,14 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { Calculator } from '../calculator.js';
 import { RequestIdReusedError, WritesPausedError } from '../errors.js';
 import { createHttpServer } from './http-server.js';
+
+const spans = new InMemorySpanExporter();
+const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }).getTracer('test');
 
 function serve(options: { calculateSum?: Calculator['calculateSum']; notReadyReasons?: () => string[] } = {}) {
   const calculator: Calculator = {
@@ -16,11 +21,55 @@ function serve(options: { calculateSum?: Calculator['calculateSum']; notReadyRea
     notReadyReasons: options.notReadyReasons ?? (() => []),
     logger: pino({ level: 'silent' }),
     bodyLimitBytes: 1_048_576,
+    tracer,
   });
 }
 
 const sum = (app: ReturnType<typeof serve>) =>
   app.inject({ method: 'POST', url: '/v1/sum', payload: { userId: 'alice', operands: [1, 2], requestId: 'r-1' } });
+
+describe('HTTP server spans', () => {
+  const CALLER = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it("opens a server span per POST /v1/sum under the caller's traceparent, the calculation's parent", async () => {
+    spans.reset();
+    let parentSpanId: string | undefined;
+    const app = serve({
+      calculateSum: async (_input, context) => {
+        parentSpanId = trace.getSpanContext(context.trace)?.spanId;
+        return { sum: 3, eventId: 'e1', replayed: false };
+      },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/sum',
+      headers: { traceparent: CALLER },
+      payload: { userId: 'alice', operands: [1, 2] },
+    });
+    const [span] = spans.getFinishedSpans();
+    expect(span?.name).toBe('POST /v1/sum');
+    expect(span?.kind).toBe(SpanKind.SERVER);
+    expect(span?.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(span?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    expect(span?.attributes['http.response.status_code']).toBe(200);
+    expect(parentSpanId).toBe(span?.spanContext().spanId);
+  });
+
+  it('records refused input and failures with their status, failures as errors', async () => {
+    spans.reset();
+    await serve().inject({ method: 'POST', url: '/v1/sum', payload: { userId: 'alice' } });
+    await serve({ calculateSum: () => Promise.reject(new WritesPausedError('paused')) }).inject({
+      method: 'POST',
+      url: '/v1/sum',
+      payload: { userId: 'alice', operands: [1] },
+    });
+    const [refused, failed] = spans.getFinishedSpans();
+    expect(refused?.attributes['http.response.status_code']).toBe(400);
+    expect(refused?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(failed?.attributes['http.response.status_code']).toBe(503);
+    expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
+  });
+});
 
 describe('HTTP server', () => {
   it('answers /readyz 200 when nothing holds the instance back', async () => {

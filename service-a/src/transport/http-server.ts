@@ -1,8 +1,10 @@
+import type { Tracer } from '@opentelemetry/api';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Calculator } from '../calculator.js';
 import { mapError } from './error-status.js';
+import { createRouteSpans } from './http-route-spans.js';
 
 export interface HttpServerDeps {
   calculator: Calculator;
@@ -11,6 +13,7 @@ export interface HttpServerDeps {
   notReadyReasons: () => string[];
   logger: Logger;
   bodyLimitBytes: number;
+  tracer: Tracer;
 }
 
 const sumBody = {
@@ -52,19 +55,19 @@ export function createHttpServer(deps: HttpServerDeps) {
     return reply.code(mapped.http).send({ code: mapped.code, message: mapped.message });
   });
 
+  const sumSpans = createRouteSpans(deps.tracer, 'POST', '/v1/sum');
   app.post<{ Body: { userId: string; operands: number[]; requestId?: string } }>(
     '/v1/sum',
-    { schema: { body: sumBody } },
+    { schema: { body: sumBody }, onRequest: sumSpans.onRequest, onResponse: sumSpans.onResponse },
     async (request, reply) => {
       // A client that hangs up while its call is still queued withdraws it, as a gRPC cancel does.
       const controller = new AbortController();
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) controller.abort(new Error('client went away'));
       });
-      const traceparent = request.headers.traceparent;
       const { sum, eventId } = await deps.calculator.calculateSum(request.body, {
         signal: controller.signal,
-        traceparent: typeof traceparent === 'string' ? traceparent : null,
+        trace: sumSpans.contextOf(request),
       });
       return { sum, eventId };
     },
