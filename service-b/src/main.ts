@@ -1,3 +1,4 @@
+import { createTracing } from '@calculator/proto';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import closeWithGrace from 'close-with-grace';
@@ -19,6 +20,12 @@ import { createHttpServer } from './transport/http-server.js';
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL).child({ instance: config.INSTANCE_ID });
 const metrics = createMetrics();
+const tracing = createTracing({
+  serviceName: 'service-b',
+  instanceId: config.INSTANCE_ID,
+  otlpEndpoint: config.TRACING_OTLP_ENDPOINT ?? null,
+  sampleRatio: config.TRACING_SAMPLE_RATIO,
+});
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger.child({ component: 'db' }));
 const store = createCalculationStore(pool);
 const notifications = createNotificationListener({
@@ -70,6 +77,7 @@ const eventConsumer = createEventConsumer({
   }),
   metrics,
   logger: logger.child({ component: 'consumer' }),
+  tracer: tracing.tracer,
 });
 const http = createHttpServer({
   store,
@@ -93,6 +101,7 @@ closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
   await http.close();
   await notifications.close();
   await pool.end();
+  await tracing.close();
 });
 
 const migrations = await retryUntilDone(() => migrate(pool), logger.child({ component: 'db' }), 'migrate the database');

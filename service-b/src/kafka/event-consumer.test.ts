@@ -1,5 +1,7 @@
 import type { SumCalculated } from '@calculator/proto';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { DeliveredEvent } from '../db/calculation-store.js';
@@ -103,6 +105,7 @@ function setUp(options: { refuse?: string[] } = {}) {
     },
   };
   const metrics = createMetrics();
+  const spans = new InMemorySpanExporter();
   const eventConsumer = createEventConsumer({
     consumer,
     topic: 'user-events',
@@ -111,6 +114,7 @@ function setUp(options: { refuse?: string[] } = {}) {
     deadLetters,
     metrics,
     logger: pino({ level: 'silent' }),
+    tracer: new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }).getTracer('test'),
     backoffMs: () => 1,
   });
 
@@ -151,6 +155,7 @@ function setUp(options: { refuse?: string[] } = {}) {
     letters,
     commits,
     outcome,
+    spans,
     setStale: (value: boolean) => {
       stale = value;
     },
@@ -205,6 +210,35 @@ describe('createEventConsumer', () => {
     ]);
     expect([...applied]).toEqual([event(0).eventId, event(3).eventId]);
     expect(log.filter((line) => line.startsWith('commit'))).toEqual(['commit 5']);
+  });
+
+  it('opens a span per record under the traceparent it carries, closed with what became of it', async () => {
+    const { deliver, spans } = setUp({ refuse: [event(3).eventId] });
+    const traced = (offset: number, value?: SumCalculated | 'poison') => {
+      const message = record(offset, value);
+      message.headers = {
+        traceparent: Buffer.from(`00-4bf92f3577b34da6a3ce929d0e0e4736-00000000000000${offset}${offset}-01`),
+      };
+      return message;
+    };
+    await deliver([traced(1), traced(2, 'poison'), traced(3)]);
+    await deliver([traced(1)]);
+    const finished = spans.getFinishedSpans();
+    const outcomes = finished.map((span) => [
+      span.parentSpanContext?.spanId,
+      span.attributes['calculator.outcome'],
+      span.status.code,
+    ]);
+    expect(outcomes).toEqual([
+      ['0000000000000022', 'dead_lettered', SpanStatusCode.ERROR],
+      ['0000000000000033', 'dead_lettered', SpanStatusCode.ERROR],
+      ['0000000000000011', 'applied', SpanStatusCode.UNSET],
+      ['0000000000000011', 'duplicate', SpanStatusCode.UNSET],
+    ]);
+    expect(finished[0]?.kind).toBe(SpanKind.CONSUMER);
+    expect(finished[0]?.name).toBe('process user-events');
+    expect(finished[0]?.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(finished[0]?.attributes['messaging.kafka.offset']).toBe(2);
   });
 
   it('dead-letters poison found while decoding, and applies the records behind it', async () => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SumCalculated } from '@calculator/proto';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { CalculationStore, DeliveredEvent } from '../db/calculation-store.js';
 import { pgErrorKind } from '../db/pg-error-kind.js';
@@ -8,6 +9,7 @@ import { PoisonEventError } from '../errors.js';
 import type { EventDecoder } from '../events/event-decoder.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { DeadLetter, DeadLetterPublisher } from './dead-letter-publisher.js';
+import { type EventSpans, startEventSpans } from './event-spans.js';
 
 /** What the consumer is stuck on while it retries a step in place; /readyz names it. */
 export type StallCause =
@@ -35,6 +37,8 @@ export interface EventConsumerDeps {
   deadLetters: DeadLetterPublisher;
   metrics: Pick<Metrics, 'eventsProcessed' | 'batchApplyDuration' | 'endToEndLag'>;
   logger: Logger;
+  /** Opens a span per record, under the traceparent it carries. */
+  tracer: Tracer;
   /** The pause before retry `attempt` (1, 2, …); capped exponential unless a test needs otherwise. */
   backoffMs?: (attempt: number) => number;
 }
@@ -107,7 +111,7 @@ function deadLetter(message: KafkaJS.KafkaMessage, partition: number, error: Poi
  * in place with backoff, never by leaving the handler: the client would hand the batch straight back.
  */
 export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
-  const { consumer, topic, decoder, store, deadLetters, metrics, logger, backoffMs = defaultBackoffMs } = deps;
+  const { consumer, topic, decoder, store, deadLetters, metrics, logger, tracer, backoffMs = defaultBackoffMs } = deps;
   const closing = new AbortController();
   let stalled: StallCause | undefined;
   let unexpectedFailures = 0;
@@ -197,7 +201,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     }
   }
 
-  async function processBatch({ batch }: BatchPayload, mustLeave: () => boolean): Promise<void> {
+  async function processBatch({ batch }: BatchPayload, mustLeave: () => boolean, spans: EventSpans): Promise<void> {
     const { partition, messages } = batch;
     await retry({
       what: 'load the schemas from the registry',
@@ -243,6 +247,11 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
 
     const now = Date.now();
     for (const event of applied) metrics.endToEndLag.observe((now - event.createdAt) / 1000);
+    // Letters first: a record the database refused is among the deliveries too.
+    for (const letter of letters) spans.end(letter.offset, 'dead_lettered');
+    const appliedIds = new Set(applied.map((event) => event.eventId));
+    for (const { event, offset } of deliveries)
+      spans.end(offset, appliedIds.has(event.eventId) ? 'applied' : 'duplicate');
     metrics.eventsProcessed.inc({ outcome: 'applied' }, applied.length);
     metrics.eventsProcessed.inc({ outcome: 'duplicate' }, deliveries.length - applied.length - rejected.length);
     metrics.eventsProcessed.inc({ outcome: 'dead_lettered' }, letters.length);
@@ -253,10 +262,12 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     // The client's isRunning() stays true while it disconnects, and its disconnect waits for this
     // handler: closing must end the retries itself.
     const mustLeave = () => closing.signal.aborted || !payload.isRunning() || payload.isStale();
+    const spans = startEventSpans(tracer, topic, payload.batch.partition, payload.batch.messages);
     try {
-      await processBatch(payload, mustLeave);
+      await processBatch(payload, mustLeave, spans);
       unexpectedFailures = 0;
     } catch (error) {
+      spans.fail(error);
       if (mustLeave()) throw error;
       // Not one of the failures retried in place (a bug, most likely): pause before the client
       // redelivers the batch, so that it cannot spin.
