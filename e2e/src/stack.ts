@@ -26,6 +26,8 @@ export const stack = {
   kafkaBrokers: [`${host}:${env.KAFKA_PORT ?? '9092'}`],
   topic: env.USER_EVENTS_TOPIC ?? 'user-events',
   prometheusUrl: `http://${host}:${env.PROMETHEUS_PORT ?? '9090'}`,
+  /** Jaeger's query API (the trace backend). */
+  jaegerUrl: `http://${host}:${env.JAEGER_QUERY_PORT ?? '16686'}`,
   serviceAInstances: Number(env.SERVICE_A_INSTANCES ?? '2'),
   registryUrl: `http://${host}:${env.REGISTRY_PORT ?? '8081'}/apis/ccompat/v7`,
   supervisorConf: resolve(env.RUN_DIR ?? resolve(import.meta.dirname, '../../.run'), 'conf/supervisord.conf'),

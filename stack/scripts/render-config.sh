@@ -12,6 +12,7 @@ export PG_OS_USER
 render "$STACK_DIR/postgres/postgresql.conf" "$conf/postgresql.conf"
 render "$STACK_DIR/kafka/server.properties" "$conf/server.properties"
 render "$STACK_DIR/connect/worker.properties" "$conf/worker.properties"
+render "$STACK_DIR/monitoring/jaeger.yaml" "$conf/jaeger.yaml"
 
 # One supervisor program and one upstream server per service-a instance.
 envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${PG_OS_USER}" \

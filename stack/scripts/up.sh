@@ -10,6 +10,7 @@ started=$SECONDS
 "$here/check-prerequisites.sh"
 "$here/install-system-packages.sh"
 "$here/install-jvm-artifacts.sh"
+"$here/install-jaeger.sh"
 "$here/install-node-deps.sh"
 "$here/render-config.sh"
 
@@ -32,6 +33,8 @@ wait_for "Apicurio Registry on :$REGISTRY_PORT" 120 ready_as registry "$REGISTRY
 sv_start connect
 connect_has_debezium() { curl -sf --max-time 2 "http://$STACK_HOST:$CONNECT_PORT/connector-plugins" | grep -q PostgresConnector; }
 wait_for "Kafka Connect with Debezium on :$CONNECT_PORT" 180 ready_as connect "$CONNECT_PORT" connect_has_debezium
+sv_start_current jaeger "$RUN_DIR/bin/jaeger" "$RUN_DIR/conf/jaeger.yaml"
+wait_for "Jaeger on :$JAEGER_QUERY_PORT" 30 ready_as jaeger "$JAEGER_QUERY_PORT" http_ok "http://$STACK_HOST:$JAEGER_HEALTH_PORT/status"
 # The slot must exist before any service writes: rows committed earlier would never be published.
 "$REPO_DIR/connectors/register.sh"
 
@@ -71,6 +74,7 @@ cat <<TXT
   PostgreSQL                                      $STACK_HOST:$PG_PORT (databases $PG_CALCULATOR_DB, $PG_RESULTS_DB, $PG_REGISTRY_DB)
   Kafka (topic $USER_EVENTS_TOPIC)                       $STACK_HOST:$KAFKA_PORT
   Kafka Connect REST                              http://$STACK_HOST:$CONNECT_PORT/connectors/$CONNECTOR_NAME/status
+  Traces (Jaeger query API: /api/traces/<id>)  http://$STACK_HOST:$JAEGER_QUERY_PORT/api/services
   Prometheus (every process, one target each)    http://$STACK_HOST:$PROMETHEUS_PORT/targets
   Apicurio Registry (Confluent API)               http://$STACK_HOST:$REGISTRY_PORT/apis/ccompat/v7
   logs                                            $RUN_DIR/logs/
