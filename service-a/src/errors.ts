@@ -1,10 +1,27 @@
-/** Every error service-a answers with, defined once; transport/error-status.ts maps them to gRPC and HTTP. */
+/** Every error the calculator raises, defined once; transport/error-status.ts maps them to gRPC and HTTP. */
 export type CalculatorErrorCode =
   | 'INVALID_ARGUMENT'
   | 'REQUEST_ID_REUSED'
   | 'OVERLOADED'
   | 'OUTBOX_UNAVAILABLE'
   | 'WRITES_PAUSED';
+
+/**
+ * Refusals that never reach the calculator: the HTTP transport's (a body it cannot read, an unknown
+ * route), nginx's in front of it (no instance answered), and the catch-all for anything unexpected.
+ */
+export type TransportErrorCode =
+  | 'MALFORMED_JSON'
+  | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'SHUTTING_DOWN'
+  | 'SERVICE_UNAVAILABLE'
+  | 'GATEWAY_TIMEOUT'
+  | 'INTERNAL';
+
+export type ErrorCode = CalculatorErrorCode | TransportErrorCode;
 
 export class CalculatorError extends Error {
   constructor(
@@ -17,7 +34,7 @@ export class CalculatorError extends Error {
   }
 }
 
-/** Bad input from the client; `field` names what to fix. */
+/** Bad input from the client; `field` names what to fix, as the gRPC contract names it (`user_id`, `operands[1]`). */
 export class InvalidArgumentError extends CalculatorError {
   constructor(
     readonly field: string,

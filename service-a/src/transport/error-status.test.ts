@@ -1,7 +1,7 @@
 import { Status } from 'nice-grpc';
 import { describe, expect, it } from 'vitest';
-import { RequestIdReusedError, WritesPausedError } from '../errors.js';
-import { mapError } from './error-status.js';
+import { InvalidArgumentError, RequestIdReusedError, WritesPausedError } from '../errors.js';
+import { ERRORS, httpProblem, mapError, problemOf } from './error-status.js';
 
 describe('mapError', () => {
   it('answers a reused request id with ALREADY_EXISTS / 422, naming the id, without logging', () => {
@@ -29,6 +29,43 @@ describe('mapError', () => {
     expect(mapError(new Error('secret detail'))).toMatchObject({
       grpc: Status.INTERNAL,
       message: 'internal error',
+      log: 'error',
+    });
+  });
+});
+
+describe('the HTTP problems', () => {
+  it('gives every code a type of its own and a title', () => {
+    const codes = Object.keys(ERRORS) as (keyof typeof ERRORS)[];
+    const types = codes.map((code) => problemOf(code, 'd').type);
+    expect(new Set(types).size).toBe(codes.length);
+    expect(problemOf('WRITES_PAUSED', 'd')).toEqual({
+      type: 'urn:calculator:service-a:writes-paused',
+      title: 'Writes paused',
+      status: 503,
+      detail: 'd',
+      code: 'WRITES_PAUSED',
+    });
+  });
+
+  it('names the field of a rule as the JSON body does, keeping the index in the detail only', () => {
+    expect(httpProblem(new InvalidArgumentError('operands[3]', 'must be a finite number')).problem).toMatchObject({
+      status: 400,
+      detail: 'operands[3]: must be a finite number',
+      field: 'operands',
+    });
+    expect(httpProblem(new InvalidArgumentError('user_id', 'is required')).problem).toMatchObject({
+      detail: 'userId: is required',
+      field: 'userId',
+    });
+  });
+
+  it('answers an error fastify raised with a client status as BAD_REQUEST, anything else as INTERNAL', () => {
+    const clientError = Object.assign(new Error('odd'), { statusCode: 400, code: 'FST_ERR_SOMETHING' });
+    expect(httpProblem(clientError)).toMatchObject({ problem: { status: 400, code: 'BAD_REQUEST' }, log: 'none' });
+    const serverError = Object.assign(new Error('broken'), { statusCode: 500 });
+    expect(httpProblem(serverError)).toMatchObject({
+      problem: { status: 500, code: 'INTERNAL', detail: 'internal error' },
       log: 'error',
     });
   });

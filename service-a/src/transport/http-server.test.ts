@@ -1,32 +1,81 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { inject } from 'light-my-request';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Calculator } from '../calculator.js';
-import { RequestIdReusedError, WritesPausedError } from '../errors.js';
+import { calculateSum } from '../domain/calculate-sum.js';
+import { OutboxUnavailableError, OverloadedError, RequestIdReusedError, WritesPausedError } from '../errors.js';
 import { createHttpServer } from './http-server.js';
 
 const spans = new InMemorySpanExporter();
 const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }).getTracer('test');
 
-function serve(options: { calculateSum?: Calculator['calculateSum']; notReadyReasons?: () => string[] } = {}) {
+let app: ReturnType<typeof createHttpServer> | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+/** The calculator validates as the real one does, then answers 3 or fails as asked. */
+function serve(
+  options: {
+    calculateSum?: Calculator['calculateSum'];
+    notReadyReasons?: () => string[];
+    bodyLimitBytes?: number;
+  } = {},
+) {
   const calculator: Calculator = {
-    calculateSum: options.calculateSum ?? (async () => ({ sum: 3, eventId: 'e1', replayed: false })),
+    calculateSum:
+      options.calculateSum ??
+      (async (input) => {
+        calculateSum(input);
+        return { sum: 3, eventId: 'e1', replayed: false };
+      }),
     calculateSums: async () => [],
   };
-  return createHttpServer({
+  app = createHttpServer({
     calculator,
     registry: new Registry(),
     notReadyReasons: options.notReadyReasons ?? (() => []),
     logger: pino({ level: 'silent' }),
-    bodyLimitBytes: 1_048_576,
+    bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
     tracer,
   });
+  return app;
 }
 
-const sum = (app: ReturnType<typeof serve>) =>
-  app.inject({ method: 'POST', url: '/v1/sum', payload: { userId: 'alice', operands: [1, 2], requestId: 'r-1' } });
+const good = { userId: 'alice', operands: [1, 2], requestId: 'r-1' };
+
+const post = (server: ReturnType<typeof serve>, payload: unknown = good, contentType = 'application/json') =>
+  server.inject({
+    method: 'POST',
+    url: '/v1/sum',
+    headers: { 'content-type': contentType },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
+
+/** The answer is an RFC 9457 problem with this status, code and field, and nothing else. */
+function expectProblem(
+  response: Awaited<ReturnType<typeof post>>,
+  status: number,
+  code: string,
+  field?: string,
+): { detail: string; title: string } {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json(;|$)/);
+  const body = response.json();
+  expect(body).toEqual({
+    type: `urn:calculator:service-a:${code.toLowerCase().replaceAll('_', '-')}`,
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+    code,
+    ...(field === undefined ? {} : { field }),
+  });
+  return body;
+}
 
 describe('HTTP server spans', () => {
   const CALLER = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -71,43 +120,161 @@ describe('HTTP server spans', () => {
   });
 });
 
-describe('HTTP server', () => {
+describe('POST /v1/sum', () => {
+  it('answers 200 with the sum and the event id', async () => {
+    const response = await post(serve());
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json()).toEqual({ sum: 3, eventId: 'e1' });
+  });
+
+  it.each([
+    ['a missing property', { operands: [1] }, 'userId', "body must have required property 'userId'"],
+    ['a missing operands', { userId: 'alice' }, 'operands', "body must have required property 'operands'"],
+    ['a string operand', { userId: 'alice', operands: ['1'] }, 'operands', 'body/operands/0 must be number'],
+    ['operands not an array', { userId: 'alice', operands: 1 }, 'operands', 'body/operands must be array'],
+    ['a number as user id', { userId: 42, operands: [1] }, 'userId', 'body/userId must be string'],
+    ['a number as request id', { ...good, requestId: 7 }, 'requestId', 'body/requestId must be string'],
+    [
+      '1e999 (Infinity once parsed)',
+      '{"userId":"alice","operands":[1e999]}',
+      'operands',
+      'body/operands/0 must be number',
+    ],
+  ])('answers 400 INVALID_ARGUMENT naming the field for the schema: %s', async (_case, payload, field, detail) => {
+    const problem = expectProblem(await post(serve(), payload), 400, 'INVALID_ARGUMENT', field);
+    expect(problem.detail).toBe(detail);
+  });
+
+  it.each([
+    ['a user id with a space', { userId: 'a b', operands: [1] }, 'userId', /^userId: only letters/],
+    ['an empty user id', { userId: '', operands: [1] }, 'userId', /^userId: is required$/],
+    ['a request id too long', { ...good, requestId: 'r'.repeat(129) }, 'requestId', /^requestId: at most 128/],
+    ['too many operands', { userId: 'a', operands: new Array(10_001).fill(0) }, 'operands', /^operands: at most/],
+    [
+      'a sum that overflows',
+      { userId: 'a', operands: [Number.MAX_VALUE, Number.MAX_VALUE] },
+      'operands',
+      /^operands: the sum overflows$/,
+    ],
+  ])(
+    'answers 400 INVALID_ARGUMENT with the JSON name of the field for a rule: %s',
+    async (_case, payload, field, detail) => {
+      expect(expectProblem(await post(serve(), payload), 400, 'INVALID_ARGUMENT', field).detail).toMatch(detail);
+    },
+  );
+
+  it.each([
+    ['malformed JSON', '{"userId": "a", "operands": [1', /not valid JSON/],
+    ['an empty body', '', /cannot be empty/],
+    ['a __proto__ key', '{"userId": "a", "operands": [1], "__proto__": {"admin": true}}', /not valid JSON/],
+  ])('answers 400 MALFORMED_JSON without a field for %s', async (_case, payload, detail) => {
+    expect(expectProblem(await post(serve(), payload), 400, 'MALFORMED_JSON').detail).toMatch(detail);
+  });
+
+  it('answers 400 INVALID_ARGUMENT without a field for a text body, which is no object', async () => {
+    const problem = expectProblem(await post(serve(), JSON.stringify(good), 'text/plain'), 400, 'INVALID_ARGUMENT');
+    expect(problem.detail).toBe('body must be object');
+  });
+
+  it('answers 413 PAYLOAD_TOO_LARGE for a body over the limit', async () => {
+    const response = await post(serve({ bodyLimitBytes: 1024 }), { userId: 'alice', operands: new Array(600).fill(1) });
+    expect(expectProblem(response, 413, 'PAYLOAD_TOO_LARGE').detail).toBe('Request body is too large');
+  });
+
+  it('answers 415 UNSUPPORTED_MEDIA_TYPE for a media type it has no parser for', async () => {
+    expectProblem(await post(serve(), '<sum/>', 'application/xml'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers 422 REQUEST_ID_REUSED naming requestId as sent', async () => {
+    const response = await post(serve({ calculateSum: () => Promise.reject(new RequestIdReusedError('r-1')) }));
+    const problem = expectProblem(response, 422, 'REQUEST_ID_REUSED', 'requestId');
+    expect(problem.detail).toBe(
+      'requestId "r-1" was already used for a calculation with different input; send a new request_id for a new calculation',
+    );
+  });
+
+  it('answers 429 OVERLOADED when the write queue is full', async () => {
+    const response = await post(serve({ calculateSum: () => Promise.reject(new OverloadedError(20_000)) }));
+    expect(expectProblem(response, 429, 'OVERLOADED').detail).toContain('(20000)');
+  });
+
+  it('answers 503 OUTBOX_UNAVAILABLE when the event could not be recorded, without the cause', async () => {
+    const failed = new OutboxUnavailableError(new Error('connection refused to 10.0.0.7'));
+    const problem = expectProblem(
+      await post(serve({ calculateSum: () => Promise.reject(failed) })),
+      503,
+      'OUTBOX_UNAVAILABLE',
+    );
+    expect(problem.detail).toBe('the calculation could not be recorded; retry later');
+  });
+
+  it('answers 503 WRITES_PAUSED with the reason', async () => {
+    const paused = new WritesPausedError('the slot is over budget');
+    const problem = expectProblem(
+      await post(serve({ calculateSum: () => Promise.reject(paused) })),
+      503,
+      'WRITES_PAUSED',
+    );
+    expect(problem).toMatchObject({
+      title: 'Writes paused',
+      detail: 'writes are paused: the slot is over budget; retry later',
+    });
+  });
+
+  it('answers 500 INTERNAL without the detail of an unexpected error', async () => {
+    const response = await post(serve({ calculateSum: () => Promise.reject(new Error('secret detail')) }));
+    expect(expectProblem(response, 500, 'INTERNAL').detail).toBe('internal error');
+  });
+});
+
+describe('other routes', () => {
+  it('answers 404 NOT_FOUND for an unknown route or method', async () => {
+    const server = serve();
+    expect(expectProblem(await server.inject({ method: 'GET', url: '/v1/sum' }), 404, 'NOT_FOUND').detail).toBe(
+      'no route GET /v1/sum',
+    );
+    expectProblem(await server.inject({ method: 'GET', url: '/v2/sum?x=1' }), 404, 'NOT_FOUND');
+  });
+
+  it('answers 400 BAD_REQUEST for a URL it cannot decode', async () => {
+    expectProblem(await serve().inject({ method: 'GET', url: '/%zz' }), 400, 'BAD_REQUEST');
+  });
+
+  it('answers 503 SHUTTING_DOWN to a request arriving while the instance closes', async () => {
+    let finish: (value: { sum: number; eventId: string; replayed: boolean }) => void = () => {};
+    const server = serve({ calculateSum: () => new Promise((resolve) => (finish = resolve)) });
+    await server.ready();
+    const inFlight = post(server);
+    await new Promise((resolve) => setImmediate(resolve));
+    const closed = server.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    // inject refuses a closing instance outright; a request on a kept-alive connection still reaches the router.
+    const late = await inject(server.routing, { method: 'POST', url: '/v1/sum', payload: good });
+    finish({ sum: 3, eventId: 'e1', replayed: false });
+    expect((await inFlight).statusCode).toBe(200);
+    await closed;
+    expectProblem(late, 503, 'SHUTTING_DOWN');
+  });
+
   it('answers /readyz 200 when nothing holds the instance back', async () => {
-    const app = serve();
-    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    const response = await serve().inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ready' });
-    await app.close();
   });
 
   it('answers /readyz 503 with the reasons, while /healthz stays 200', async () => {
-    const app = serve({ notReadyReasons: () => ['writes are paused: replication slot "outbox_slot" does not exist'] });
-    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    const server = serve({
+      notReadyReasons: () => ['writes are paused: replication slot "outbox_slot" does not exist'],
+    });
+    const ready = await server.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toEqual({
       status: 'not ready',
       reasons: ['writes are paused: replication slot "outbox_slot" does not exist'],
     });
-    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    await app.close();
-  });
-
-  it('answers a reused request id with 422 and its code', async () => {
-    const app = serve({ calculateSum: () => Promise.reject(new RequestIdReusedError('r-1')) });
-    const response = await sum(app);
-    expect(response.statusCode).toBe(422);
-    expect(response.json()).toMatchObject({ code: 'REQUEST_ID_REUSED', message: expect.stringContaining('"r-1"') });
-    await app.close();
-  });
-
-  it('answers paused writes with 503 and the reason', async () => {
-    const app = serve({ calculateSum: () => Promise.reject(new WritesPausedError('the slot is over budget')) });
-    const response = await sum(app);
-    expect(response.statusCode).toBe(503);
-    expect(response.json()).toEqual({
-      code: 'WRITES_PAUSED',
-      message: 'writes are paused: the slot is over budget; retry later',
-    });
-    await app.close();
+    const health = await server.inject({ method: 'GET', url: '/healthz' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok' });
   });
 });

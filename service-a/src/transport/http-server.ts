@@ -1,10 +1,12 @@
 import type { Tracer } from '@opentelemetry/api';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Calculator } from '../calculator.js';
-import { mapError } from './error-status.js';
+import { getOpenApiSchema, healthSchema, readinessSchema, sumSchema } from './api-schemas.js';
+import { httpProblem, PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './error-status.js';
 import { createRouteSpans } from './http-route-spans.js';
+import { buildOpenApiDocument, type DocumentedRoute, type OpenApiDocument } from './openapi-document.js';
 
 export interface HttpServerDeps {
   calculator: Calculator;
@@ -16,20 +18,13 @@ export interface HttpServerDeps {
   tracer: Tracer;
 }
 
-const sumBody = {
-  type: 'object',
-  required: ['userId', 'operands'],
-  additionalProperties: false,
-  properties: {
-    userId: { type: 'string' },
-    operands: { type: 'array', items: { type: 'number' } },
-    requestId: { type: 'string' },
-  },
-} as const;
+const sendProblem = (reply: FastifyReply, problem: Problem) =>
+  reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 
 /**
  * HTTP/JSON for curl users (POST /v1/sum: the same validation and idempotency as gRPC), plus
- * /metrics, /healthz and /readyz. Errors are mapped here, through error-status.ts.
+ * /metrics, /healthz, /readyz and /v1/openapi.json. Every error is answered as an RFC 9457 problem,
+ * mapped here through error-status.ts.
  */
 export function createHttpServer(deps: HttpServerDeps) {
   const app = Fastify({
@@ -38,27 +33,41 @@ export function createHttpServer(deps: HttpServerDeps) {
     bodyLimit: deps.bodyLimitBytes,
     // A string is not a number: the same input gRPC would refuse is refused here too.
     ajv: { customOptions: { coerceTypes: false } },
+    // fastify's own closing answer is a fixed body of its own; the hook below answers it as a problem.
+    return503OnClosing: false,
+    frameworkErrors: (error, _request, reply) => sendProblem(reply, httpProblem(error).problem),
+  });
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // Requests still arriving on kept-alive connections while the instance drains.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) return sendProblem(reply, problemOf('SHUTTING_DOWN', 'this instance is shutting down; retry'));
+  });
+
+  const documented: DocumentedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.method !== 'HEAD' && route.url !== '/metrics') documented.push(route);
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const fastifyError = error as { validation?: unknown; statusCode?: number; message: string };
-    if (fastifyError.validation || (fastifyError.statusCode && fastifyError.statusCode < 500)) {
-      return reply
-        .code(fastifyError.statusCode ?? 400)
-        .send({ code: 'INVALID_ARGUMENT', message: fastifyError.message });
-    }
-    const mapped = mapError(error);
-    if (mapped.log !== 'none') {
+    const { problem, log } = httpProblem(error);
+    if (log !== 'none') {
       const requestId = (request.body as { requestId?: string } | undefined)?.requestId;
-      deps.logger[mapped.log]({ err: error, route: request.url, requestId }, mapped.message);
+      deps.logger[log]({ err: error, route: request.url, requestId }, problem.detail);
     }
-    return reply.code(mapped.http).send({ code: mapped.code, message: mapped.message });
+    return sendProblem(reply, problem);
   });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problemOf('NOT_FOUND', `no route ${request.method} ${request.url.split('?', 1)[0]}`)),
+  );
 
   const sumSpans = createRouteSpans(deps.tracer, 'POST', '/v1/sum');
   app.post<{ Body: { userId: string; operands: number[]; requestId?: string } }>(
     '/v1/sum',
-    { schema: { body: sumBody }, onRequest: sumSpans.onRequest, onResponse: sumSpans.onResponse },
+    { schema: sumSchema, onRequest: sumSpans.onRequest, onResponse: sumSpans.onResponse },
     async (request, reply) => {
       // A client that hangs up while its call is still queued withdraws it, as a gRPC cancel does.
       const controller = new AbortController();
@@ -73,11 +82,20 @@ export function createHttpServer(deps: HttpServerDeps) {
     },
   );
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/healthz', { schema: healthSchema }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: readinessSchema }, async (_request, reply) => {
     const reasons = deps.notReadyReasons();
     if (reasons.length === 0) return reply.code(200).send({ status: 'ready' });
     return reply.code(503).send({ status: 'not ready', reasons });
+  });
+  let openApi: OpenApiDocument | undefined;
+  app.get('/v1/openapi.json', { schema: getOpenApiSchema }, async () => {
+    openApi ??= buildOpenApiDocument(documented, {
+      title: 'service-a',
+      version: '1',
+      description: 'The calculator over HTTP/JSON: a 200 from POST /v1/sum means its event is in the outbox',
+    });
+    return openApi;
   });
   app.get('/metrics', async (_request, reply) =>
     reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
