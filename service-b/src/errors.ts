@@ -1,9 +1,12 @@
 // Every error service-b defines, each with one code under the ERR_ prefix:
 //
 //   ERR_POISON_EVENT      an event that can never be applied; dead-lettered with its reason (kafka/event-consumer.ts)
-//   ERR_NOT_FOUND         what a client asked for does not exist; HTTP 404 (transport/http-server.ts)
-//   ERR_TOO_MANY_STREAMS  every live-stream slot is taken; HTTP 503 (transport/http-server.ts)
+//   ERR_NOT_FOUND         what a client asked for does not exist; HTTP 404 (transport/error-status.ts)
+//   ERR_TOO_MANY_STREAMS  every live-stream slot is taken; HTTP 503 (transport/error-status.ts)
 //   ERR_USAGE             an operator command was called wrongly; exit code 2 (cli/run-command.ts)
+//
+// The HTTP API answers these two, and the transport's own refusals (ERR_VALIDATION, ERR_ROUTE_NOT_FOUND,
+// …), as RFC 9457 problems, all from the one table in transport/error-status.ts.
 //
 // Anything else that fails is transient (a dependency is down) and is retried where it happens.
 

@@ -1,4 +1,5 @@
 import { sumRules } from '@calculator/proto';
+import { HTTP_ERRORS, type HttpErrorCode, PROBLEM_CONTENT_TYPE } from './error-status.js';
 
 // The /v1 routes' JSON schemas. Fastify validates and serialises with them, and the OpenAPI
 // document is built from the routes registered with them, so the two cannot drift apart.
@@ -50,19 +51,38 @@ const calculation = {
   additionalProperties: false,
 } as const;
 
-const error = (description: string) => ({
+/** Codes answered with `status`, in table order: what a client of that response can meet. */
+const codesWith = (status: number): HttpErrorCode[] =>
+  (Object.keys(HTTP_ERRORS) as HttpErrorCode[]).filter((code) => HTTP_ERRORS[code].status === status);
+
+/** An RFC 9457 problem response whose `code` is one of `codes`, all answered with `status`. */
+const problem = (status: number, description: string, codes = codesWith(status)) => ({
   description,
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer' },
-    code: { type: 'string' },
-    error: { type: 'string' },
-    message: { type: 'string' },
+  content: {
+    [PROBLEM_CONTENT_TYPE]: {
+      schema: {
+        type: 'object',
+        properties: {
+          type: string('`urn:calculator:service-b:` and the code without `ERR_` in kebab case', { format: 'uri' }),
+          title: string('Short summary, the same for every problem of this code'),
+          status: { type: 'integer', description: 'The HTTP status', enum: [status] },
+          detail: string('What went wrong in this request'),
+          code: { type: 'string', enum: codes },
+          field: string('The path, query or header parameter at fault; only for an error about one'),
+        },
+        required: ['type', 'title', 'status', 'detail', 'code'],
+        additionalProperties: false,
+      },
+    },
   },
-  required: ['statusCode', 'error', 'message'],
 });
 
-const badRequest = error('A parameter is invalid; `message` names it');
+const badRequest = problem(400, 'A parameter is invalid; `field` names it');
+// fastify's router refuses a path parameter longer than maxParamLength before the schema sees it.
+const paramTooLong = problem(414, 'The user id is longer than the router takes (three times the longest user id)');
+const internal = problem(500, 'Something unexpected failed; logged by the instance');
+// Every route: fastify stops taking requests once the instance is closing (SIGTERM).
+const shuttingDown = problem(503, 'The instance is shutting down; try again', ['ERR_SHUTTING_DOWN']);
 
 // Both stream routes take the position to resume after from either place: EventSource sends the
 // header when it reconnects, the query parameter lets a new page resume where an old one stopped.
@@ -90,7 +110,10 @@ const eventStream = {
   content: { 'text/event-stream': { schema: { type: 'string' } } },
 };
 
-const tooManyStreams = error('The instance serves its maximum number of streams; try again later');
+const streamsUnavailable = problem(
+  503,
+  'The instance serves its maximum number of streams, or is shutting down; try again later',
+);
 
 export const getCalculationSchema: RouteSchema = {
   operationId: 'getCalculation',
@@ -100,7 +123,13 @@ export const getCalculationSchema: RouteSchema = {
     properties: { eventId: string('Id of the SumCalculated event', { format: 'uuid' }) },
     required: ['eventId'],
   },
-  response: { 200: calculation, 400: badRequest, 404: error('No calculation with this event id was applied') },
+  response: {
+    200: calculation,
+    400: badRequest,
+    404: problem(404, 'No calculation with this event id was applied', ['ERR_NOT_FOUND']),
+    500: internal,
+    503: shuttingDown,
+  },
 };
 
 export const getUserSummarySchema: RouteSchema = {
@@ -115,7 +144,10 @@ export const getUserSummarySchema: RouteSchema = {
       additionalProperties: false,
     },
     400: badRequest,
-    404: error('No calculation of this user was applied'),
+    404: problem(404, 'No calculation of this user was applied', ['ERR_NOT_FOUND']),
+    414: paramTooLong,
+    500: internal,
+    503: shuttingDown,
   },
 };
 
@@ -153,6 +185,9 @@ export const listUserCalculationsSchema: RouteSchema = {
       additionalProperties: false,
     },
     400: badRequest,
+    414: paramTooLong,
+    500: internal,
+    503: shuttingDown,
   },
 };
 
@@ -161,7 +196,7 @@ export const streamCalculationsSchema: RouteSchema = {
   summary: "Every user's calculations as they are applied (server-sent events)",
   headers: resumeHeaders,
   querystring: resumeQuery,
-  response: { 200: eventStream, 400: badRequest, 503: tooManyStreams },
+  response: { 200: eventStream, 400: badRequest, 500: internal, 503: streamsUnavailable },
 };
 
 export const streamUserCalculationsSchema: RouteSchema = {
@@ -170,11 +205,11 @@ export const streamUserCalculationsSchema: RouteSchema = {
   params: userIdParams,
   headers: resumeHeaders,
   querystring: resumeQuery,
-  response: { 200: eventStream, 400: badRequest, 503: tooManyStreams },
+  response: { 200: eventStream, 400: badRequest, 414: paramTooLong, 500: internal, 503: streamsUnavailable },
 };
 
 export const getOpenApiSchema: RouteSchema = {
   operationId: 'getOpenApi',
   summary: 'This API described as OpenAPI 3.1',
-  response: { 200: { type: 'object', additionalProperties: true } },
+  response: { 200: { type: 'object', additionalProperties: true }, 500: internal, 503: shuttingDown },
 };

@@ -54,18 +54,20 @@ describe('GET /v1/calculations/:eventId', () => {
       url: '/v1/calculations/019a8f3e-1c2b-7d4e-8f00-123456789abc',
     });
     expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.json()).toEqual({
-      statusCode: 404,
+      type: 'urn:calculator:service-b:not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'calculation 019a8f3e-1c2b-7d4e-8f00-123456789abc not found',
       code: 'ERR_NOT_FOUND',
-      error: 'Not Found',
-      message: 'calculation 019a8f3e-1c2b-7d4e-8f00-123456789abc not found',
     });
   });
 
   it('answers 400 for an id that is not a UUID', async () => {
     const response = await serve().inject({ method: 'GET', url: '/v1/calculations/nope' });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request' });
+    expect(response.json()).toMatchObject({ status: 400, code: 'ERR_VALIDATION', field: 'eventId' });
   });
 });
 
@@ -77,22 +79,25 @@ describe('GET /v1/users/:userId/summary', () => {
     expect(response.json()).toEqual({ userId: 'alice', calculationCount: 2, total: 5 });
   });
 
-  it('answers 500 through fastify when the database fails', async () => {
+  it('answers 500 ERR_INTERNAL without the cause when the database fails', async () => {
     const store = createFakeCalculationStore();
     store.failNextReads(1);
     const response = await serve(store).inject({ method: 'GET', url: '/v1/users/alice/summary' });
     expect(response.statusCode).toBe(500);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.json()).toEqual({
-      statusCode: 500,
-      error: 'Internal Server Error',
-      message: 'database unavailable',
+      type: 'urn:calculator:service-b:internal',
+      title: 'Internal error',
+      status: 500,
+      detail: 'internal error',
+      code: 'ERR_INTERNAL',
     });
   });
 
   it('answers 404 for a user without calculations', async () => {
     const response = await serve().inject({ method: 'GET', url: '/v1/users/nobody/summary' });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toMatchObject({ code: 'ERR_NOT_FOUND', message: 'user nobody not found' });
+    expect(response.json()).toMatchObject({ status: 404, code: 'ERR_NOT_FOUND', detail: 'user nobody not found' });
   });
 });
 
@@ -159,8 +164,8 @@ describe('GET /v1/users/:userId/calculations', () => {
     const response = await serve().inject({ method: 'GET', url: `/v1/users/alice/calculations?limit=${limit}` });
     expect(response.statusCode).toBe(400);
     const body = response.json();
-    expect(body).toMatchObject({ statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request' });
-    expect(body.message).toMatch(/^querystring\/limit /);
+    expect(body).toMatchObject({ status: 400, code: 'ERR_VALIDATION', field: 'limit' });
+    expect(body.detail).toMatch(/^querystring\/limit /);
   });
 
   it.each([
@@ -171,8 +176,8 @@ describe('GET /v1/users/:userId/calculations', () => {
     const response = await serve().inject({ method: 'GET', url: `/v1/users/alice/calculations?cursor=${cursor}` });
     expect(response.statusCode).toBe(400);
     const body = response.json();
-    expect(body).toMatchObject({ statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request' });
-    expect(body.message).toMatch(/^querystring\/cursor /);
+    expect(body).toMatchObject({ status: 400, code: 'ERR_VALIDATION', field: 'cursor' });
+    expect(body.detail).toMatch(/^querystring\/cursor /);
   });
 });
 
@@ -204,6 +209,7 @@ describe('user ids as long as service-a accepts', () => {
   it('answers 400 naming the field, not 414, for an id longer than service-a accepts', async () => {
     const response = await serve().inject({ method: 'GET', url: `/v1/users/${longest}u/summary` });
     expect(response.statusCode).toBe(400);
-    expect(response.json().message).toMatch(/^params\/userId /);
+    expect(response.json()).toMatchObject({ code: 'ERR_VALIDATION', field: 'userId' });
+    expect(response.json().detail).toMatch(/^params\/userId /);
   });
 });

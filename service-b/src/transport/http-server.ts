@@ -1,13 +1,12 @@
-import { STATUS_CODES } from 'node:http';
 import { sumRules } from '@calculator/proto';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { CalculationStore } from '../db/calculation-store.js';
 import type { NotificationListener } from '../db/notification-listener.js';
-import { NotFoundError, TooManyStreamsError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import { getOpenApiSchema, PAGE_CURSOR_FORMAT } from './api-schemas.js';
 import { registerCalculationRoutes } from './calculation-routes.js';
+import { httpProblem, PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './error-status.js';
 import { buildOpenApiDocument, type DocumentedRoute, type OpenApiDocument } from './openapi-document.js';
 import { pageCursor } from './page-cursor.js';
 import { registerStreamRoutes } from './stream-routes.js';
@@ -32,13 +31,13 @@ const KEEP_ALIVE_MS = 15_000;
 // length ever be taken before decoding; the route schema still bounds the decoded id.
 const MAX_PARAM_LENGTH = 3 * sumRules.maxUserIdLength;
 
-// The one place the service's own errors become HTTP statuses; anything else is fastify's to answer.
-const STATUS_BY_CODE = {
-  ERR_NOT_FOUND: 404,
-  ERR_TOO_MANY_STREAMS: 503,
-} as const satisfies Record<(NotFoundError | TooManyStreamsError)['code'], number>;
+const sendProblem = (reply: FastifyReply, problem: Problem) =>
+  reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 
-/** The JSON API under /v1 plus health and metrics. Validation errors answer 400 through fastify's schemas. */
+/**
+ * The JSON API under /v1 plus health and metrics. Every error is answered as an RFC 9457 problem,
+ * mapped here through error-status.ts; validation errors come from fastify's schemas.
+ */
 export function createHttpServer(deps: HttpServerDeps) {
   // Per-request lines would dominate the log under load; warnings and errors still come through,
   // unless the root logger is stricter still. Typed as fastify's logger so the instance fits the
@@ -51,6 +50,18 @@ export function createHttpServer(deps: HttpServerDeps) {
     ajv: {
       customOptions: { formats: { [PAGE_CURSOR_FORMAT]: (value: string) => pageCursor.decode(value) !== undefined } },
     },
+    // fastify's own closing answer is a fixed body of its own; the hook below answers it as a problem.
+    return503OnClosing: false,
+    frameworkErrors: (error, _request, reply) => sendProblem(reply, httpProblem(error).problem),
+  });
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // Requests still arriving on kept-alive connections while the instance drains.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) return sendProblem(reply, problemOf('ERR_SHUTTING_DOWN', 'this instance is shutting down; retry'));
   });
 
   const documented: DocumentedRoute[] = [];
@@ -58,17 +69,14 @@ export function createHttpServer(deps: HttpServerDeps) {
     if (route.url.startsWith('/v1/') && route.method !== 'HEAD') documented.push(route);
   });
 
-  app.setErrorHandler((error, _request, reply) => {
-    if (!(error instanceof NotFoundError || error instanceof TooManyStreamsError)) {
-      // Sent on, the error reaches fastify's default handler: validation 400s, logged 500s.
-      reply.send(error);
-      return;
-    }
-    const statusCode = STATUS_BY_CODE[error.code];
-    reply
-      .code(statusCode)
-      .send({ statusCode, code: error.code, error: STATUS_CODES[statusCode], message: error.message });
+  app.setErrorHandler((error, request, reply) => {
+    const { problem, log } = httpProblem(error);
+    if (log) deps.logger.error({ err: error, route: request.url }, 'request failed');
+    return sendProblem(reply, problem);
   });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problemOf('ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?', 1)[0]}`)),
+  );
 
   registerCalculationRoutes(app, { store: deps.store });
   registerStreamRoutes(app, {

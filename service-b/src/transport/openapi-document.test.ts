@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createFakeCalculationStore } from '../db/calculation-store.fake.js';
 import { createMetrics } from '../observability/metrics.js';
+import { HTTP_ERRORS, type HttpErrorCode } from './error-status.js';
 import { createHttpServer } from './http-server.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.js';
 
@@ -27,6 +28,11 @@ async function servedDocument() {
   await app.close();
   expect(response.statusCode).toBe(200);
   return { app, document: response.json<OpenApiDocument>() };
+}
+
+interface ProblemSchema {
+  required: string[];
+  properties: { status: { enum: number[] }; code: { enum: HttpErrorCode[] } };
 }
 
 interface Parameter {
@@ -60,6 +66,25 @@ describe('GET /v1/openapi.json', () => {
     }
   });
 
+  it('describes every error response as a problem whose codes are those answered with its status', async () => {
+    const { document } = await servedDocument();
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const operation of Object.values(methods)) {
+        const responses = operation.responses as Record<string, { content: Record<string, { schema: ProblemSchema }> }>;
+        expect(Object.keys(responses), path).toContain('500');
+        for (const [status, response] of Object.entries(responses)) {
+          if (Number(status) < 400) continue;
+          const schema = response.content['application/problem+json']?.schema;
+          expect(schema?.required, `${path} ${status}`).toEqual(['type', 'title', 'status', 'detail', 'code']);
+          expect(schema?.properties.status.enum).toEqual([Number(status)]);
+          for (const code of schema?.properties.code.enum ?? []) {
+            expect(HTTP_ERRORS[code].status, `${path} ${status} ${code}`).toBe(Number(status));
+          }
+        }
+      }
+    }
+  });
+
   it('carries the parameters and bounds fastify validates', async () => {
     const { document } = await servedDocument();
     const list = document.paths['/v1/users/{userId}/calculations']?.get ?? {};
@@ -70,7 +95,7 @@ describe('GET /v1/openapi.json', () => {
       'query cursor false',
     ]);
     expect(listParameters[1]?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 500, default: 50 });
-    expect(Object.keys(list.responses as object)).toEqual(['200', '400']);
+    expect(Object.keys(list.responses as object)).toEqual(['200', '400', '414', '500', '503']);
 
     const stream = document.paths['/v1/stream']?.get ?? {};
     expect((stream.parameters as Parameter[]).map((p) => `${p.in} ${p.name}`)).toEqual([
@@ -79,7 +104,7 @@ describe('GET /v1/openapi.json', () => {
     ]);
     expect(stream.responses).toMatchObject({
       200: { content: { 'text/event-stream': { schema: { type: 'string' } } } },
-      503: { content: { 'application/json': { schema: { type: 'object' } } } },
+      503: { content: { 'application/problem+json': { schema: { type: 'object' } } } },
     });
   });
 });

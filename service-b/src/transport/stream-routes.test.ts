@@ -170,15 +170,22 @@ describe('GET /v1/stream', () => {
   });
 
   it.each([
-    ['a Last-Event-ID header that is no seq', '/v1/stream', { 'last-event-id': 'abc' }, /^headers\/last-event-id /],
-    ['a negative ?lastEventId=', '/v1/stream?lastEventId=-1', {}, /^querystring\/lastEventId /],
-    ['an empty user id', '/v1/users//stream', {}, /^params\/userId /],
-  ])('answers 400 naming the field for %s', async (_case, url, headers, message) => {
+    [
+      'a Last-Event-ID header that is no seq',
+      '/v1/stream',
+      { 'last-event-id': 'abc' },
+      'last-event-id',
+      /^headers\/last-event-id /,
+    ],
+    ['a negative ?lastEventId=', '/v1/stream?lastEventId=-1', {}, 'lastEventId', /^querystring\/lastEventId /],
+    ['an empty user id', '/v1/users//stream', {}, 'userId', /^params\/userId /],
+  ])('answers 400 naming the field for %s', async (_case, url, headers, field, detail) => {
     serve();
     const response = await app?.inject({ method: 'GET', url, headers });
     expect(response?.statusCode).toBe(400);
-    expect(response?.json()).toMatchObject({ statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request' });
-    expect(response?.json().message).toMatch(message);
+    expect(response?.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response?.json()).toMatchObject({ status: 400, code: 'ERR_VALIDATION', field });
+    expect(response?.json().detail).toMatch(detail);
   });
 
   it('answers 503 once every stream slot is taken, and counts it', async () => {
@@ -186,11 +193,13 @@ describe('GET /v1/stream', () => {
     await openStream('/v1/stream');
     const refused = await app?.inject({ method: 'GET', url: '/v1/users/alice/stream' });
     expect(refused?.statusCode).toBe(503);
+    expect(refused?.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused?.json()).toEqual({
-      statusCode: 503,
+      type: 'urn:calculator:service-b:too-many-streams',
+      title: 'Too many streams',
+      status: 503,
+      detail: 'this instance already serves its maximum of 1 streams',
       code: 'ERR_TOO_MANY_STREAMS',
-      error: 'Service Unavailable',
-      message: 'this instance already serves its maximum of 1 streams',
     });
     expect((await metrics.streamsRejected.get()).values[0]?.value).toBe(1);
     expect((await metrics.streamsOpen.get()).values[0]?.value).toBe(1);
