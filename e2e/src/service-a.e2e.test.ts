@@ -6,6 +6,7 @@ import { ClientError, createChannel, createClient, Status } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadWithRetries } from './load-with-retries.js';
+import { expectProblem } from './problem.js';
 import { expectEveryAcceptedCallOnce, expectSettledSummary } from './reconcile.js';
 import { calculatorClient, eventually, freshUserId, getServiceB, stack, supervisorctl } from './stack.js';
 
@@ -142,11 +143,13 @@ describe('idempotency', () => {
     expect(ok.status).toBe(200);
     const first = (await ok.json()) as { sum: number; eventId: string };
     const reused = await postSum(body([8]));
-    expect(reused.status).toBe(422);
-    expect(await reused.json()).toEqual({
+    const problem = await expectProblem(reused, {
+      status: 422,
       code: 'REQUEST_ID_REUSED',
-      message: expect.stringContaining('request_id "reuse-h" was already used'),
+      field: 'requestId',
+      service: 'service-a',
     });
+    expect(problem.detail).toContain('requestId "reuse-h" was already used');
     const again = await postSum(body([4, 4]));
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(first);
@@ -280,10 +283,15 @@ describe('health, reflection and HTTP/JSON', () => {
     expect(again).toEqual(answer);
 
     const bad = await post({ userId: 'a b', operands: [1] });
-    expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^user_id:/) });
+    const problem = await expectProblem(bad, {
+      status: 400,
+      code: 'INVALID_ARGUMENT',
+      field: 'userId',
+      service: 'service-a',
+    });
+    expect(problem.detail).toMatch(/^userId: only letters/);
     const notNumbers = await post({ userId, operands: ['1'] });
-    expect(notNumbers.status).toBe(400);
+    await expectProblem(notNumbers, { status: 400, code: 'INVALID_ARGUMENT', field: 'operands', service: 'service-a' });
     await expectSettledSummary(userId, 1, 5);
   });
 });
@@ -292,47 +300,51 @@ describe('POST /v1/sum input (through nginx)', () => {
   it('refuses bodies it cannot read: 415 for another media type, 400 for text, malformed or empty JSON and prototype keys', async () => {
     const userId = freshUserId('http-unreadable');
     const good = JSON.stringify({ userId, operands: [1] });
-    const cases: [string, string, number][] = [
-      [good, 'application/xml', 415],
+    const cases: [string, string, number, string][] = [
+      [good, 'application/xml', 415, 'UNSUPPORTED_MEDIA_TYPE'],
       // fastify reads text/plain as a string, which the body schema (an object) refuses.
-      [good, 'text/plain', 400],
-      ['{"userId": "a", "operands": [1', 'application/json', 400],
-      ['', 'application/json', 400],
-      [`{"userId": "${userId}", "operands": [1], "__proto__": {"admin": true}}`, 'application/json', 400],
+      [good, 'text/plain', 400, 'INVALID_ARGUMENT'],
+      ['{"userId": "a", "operands": [1', 'application/json', 400, 'MALFORMED_JSON'],
+      ['', 'application/json', 400, 'MALFORMED_JSON'],
+      [
+        `{"userId": "${userId}", "operands": [1], "__proto__": {"admin": true}}`,
+        'application/json',
+        400,
+        'MALFORMED_JSON',
+      ],
     ];
-    for (const [body, contentType, status] of cases) {
-      const response = await postSum(body, contentType);
-      expect(response.status, `${contentType} ${body}`).toBe(status);
-      expect(await response.json()).toEqual({ code: 'INVALID_ARGUMENT', message: expect.any(String) });
+    for (const [body, contentType, status, code] of cases) {
+      // No field: none of these is about one property of the body.
+      await expectProblem(await postSum(body, contentType), { status, code, service: 'service-a' });
     }
     await expectNothingWrittenFor(userId);
   });
 
   it('refuses what the body schema does not allow, naming the field, without coercing strings to numbers', async () => {
     const userId = freshUserId('http-schema');
-    const cases: [unknown, RegExp][] = [
-      [{ operands: [1] }, /required property 'userId'/],
-      [{ userId }, /required property 'operands'/],
-      [{ userId, operands: ['1'] }, /operands\/0 must be number/],
-      [{ userId, operands: 1 }, /operands must be array/],
-      [{ userId: 42, operands: [1] }, /userId must be string/],
-      [{ userId, operands: [1], requestId: 7 }, /requestId must be string/],
+    const cases: [unknown, string, RegExp][] = [
+      [{ operands: [1] }, 'userId', /required property 'userId'/],
+      [{ userId }, 'operands', /required property 'operands'/],
+      [{ userId, operands: ['1'] }, 'operands', /operands\/0 must be number/],
+      [{ userId, operands: 1 }, 'operands', /operands must be array/],
+      [{ userId: 42, operands: [1] }, 'userId', /userId must be string/],
+      [{ userId, operands: [1], requestId: 7 }, 'requestId', /requestId must be string/],
     ];
-    for (const [body, message] of cases) {
-      const response = await postSum(JSON.stringify(body));
-      expect(response.status, JSON.stringify(body)).toBe(400);
-      expect(await response.json()).toEqual({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+    const invalid = (field: string) => ({
+      status: 400,
+      code: 'INVALID_ARGUMENT',
+      field,
+      service: 'service-a' as const,
+    });
+    for (const [body, field, detail] of cases) {
+      const problem = await expectProblem(await postSum(JSON.stringify(body)), invalid(field));
+      expect(problem.detail, JSON.stringify(body)).toMatch(detail);
     }
     // JSON has no Infinity, but 1e999 parses to it; it is refused as not a (finite) number.
     const infinite = await postSum(`{"userId": "${userId}", "operands": [1e999]}`);
-    expect(infinite.status).toBe(400);
-    expect(await infinite.json()).toMatchObject({
-      code: 'INVALID_ARGUMENT',
-      message: expect.stringMatching(/operands/),
-    });
+    expect((await expectProblem(infinite, invalid('operands'))).detail).toMatch(/operands/);
     const overflow = await postSum(JSON.stringify({ userId, operands: [Number.MAX_VALUE, Number.MAX_VALUE] }));
-    expect(overflow.status).toBe(400);
-    expect(await overflow.json()).toEqual({ code: 'INVALID_ARGUMENT', message: 'operands: the sum overflows' });
+    expect((await expectProblem(overflow, invalid('operands'))).detail).toBe('operands: the sum overflows');
     await expectNothingWrittenFor(userId);
   });
 
@@ -352,9 +364,57 @@ describe('POST /v1/sum input (through nginx)', () => {
     const userId = freshUserId('http-large');
     const body = JSON.stringify({ userId, operands: new Array(300_000).fill(0.5) });
     expect(body.length).toBeGreaterThan(1_048_576);
-    const response = await postSum(body);
-    expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ code: 'INVALID_ARGUMENT', message: 'Request body is too large' });
+    const problem = await expectProblem(await postSum(body), {
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      service: 'service-a',
+    });
+    expect(problem.detail).toBe('Request body is too large');
+    await expectNothingWrittenFor(userId);
+  });
+});
+
+describe('HTTP errors as problem details (through nginx :8080)', () => {
+  it("answers service-a's and nginx's own errors in one shape, and describes them at /v1/openapi.json", async () => {
+    const userId = freshUserId('problems');
+    const missing = await expectProblem(await postSum(JSON.stringify({ userId })), {
+      status: 400,
+      code: 'INVALID_ARGUMENT',
+      field: 'operands',
+      service: 'service-a',
+    });
+    expect(missing.title).toBe('Invalid argument');
+    await expectProblem(await postSum('{"userId":', 'application/json'), {
+      status: 400,
+      code: 'MALFORMED_JSON',
+      service: 'service-a',
+    });
+    await expectProblem(await postSum('userId=a', 'application/x-www-form-urlencoded'), {
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      service: 'service-a',
+    });
+    // service-a's 404 for a route under /v1/, nginx's own for anything else: the same problem.
+    await expectProblem(await fetch(`${stack.httpApiUrl}/v1/sum`), {
+      status: 404,
+      code: 'NOT_FOUND',
+      service: 'service-a',
+    });
+    await expectProblem(await fetch(`${stack.httpApiUrl}/sum`), {
+      status: 404,
+      code: 'NOT_FOUND',
+      service: 'service-a',
+    });
+    // nginx's own 413: it never reaches an instance.
+    const large = JSON.stringify({ userId, operands: new Array(300_000).fill(1) });
+    await expectProblem(await postSum(large), { status: 413, code: 'PAYLOAD_TOO_LARGE', service: 'service-a' });
+
+    const openApi = await fetch(`${stack.httpApiUrl}/v1/openapi.json`);
+    expect(openApi.status).toBe(200);
+    const document = (await openApi.json()) as { paths: Record<string, Record<string, { responses: object }>> };
+    expect(Object.keys(document.paths['/v1/sum']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['400', '413', '415', '422', '503']),
+    );
     await expectNothingWrittenFor(userId);
   });
 });
@@ -377,6 +437,9 @@ describe('failover and shutdown under load', () => {
     try {
       const error = await rejection(client.calculateSum({ userId: freshUserId('dead'), operands: [1] }));
       expect(error.code).toBe(Status.UNAVAILABLE);
+      // Over HTTP nginx answers itself, in service-a's problem shape.
+      const http = await postSum(JSON.stringify({ userId: freshUserId('dead-http'), operands: [1] }));
+      await expectProblem(http, { status: 503, code: 'SERVICE_UNAVAILABLE', service: 'service-a' });
     } finally {
       await supervisorctl('start', ...instances);
     }

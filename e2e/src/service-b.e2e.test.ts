@@ -3,6 +3,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { describe, expect, it } from 'vitest';
 import { findRecordByEventId, produceRecord, produceRecords, type RawRecord } from './kafka-records.js';
 import { loadWithRetries } from './load-with-retries.js';
+import { expectProblem } from './problem.js';
 import { expectEveryAcceptedCallOnce, expectSettledSummary, summaryOf } from './reconcile.js';
 import {
   calculatorClient,
@@ -455,7 +456,8 @@ describe('service-b HTTP input', () => {
       for (const path of [`/v1/users/${userId}x/summary`, `/v1/users/${userId}x/calculations`]) {
         const tooLong = await getFrom(url, path);
         expect(tooLong.status).toBe(400);
-        expect(tooLong.body.message).toMatch(/^params\/userId /);
+        expect(tooLong.body).toMatchObject({ code: 'ERR_VALIDATION', field: 'userId' });
+        expect(tooLong.body.detail).toMatch(/^params\/userId /);
       }
     }
   });
@@ -464,31 +466,66 @@ describe('service-b HTTP input', () => {
     const eventId = randomUUID();
     expect(await getServiceB(`/v1/calculations/${eventId}`)).toEqual({
       status: 404,
-      body: { statusCode: 404, code: 'ERR_NOT_FOUND', error: 'Not Found', message: `calculation ${eventId} not found` },
+      body: {
+        type: 'urn:calculator:service-b:not-found',
+        title: 'Not found',
+        status: 404,
+        detail: `calculation ${eventId} not found`,
+        code: 'ERR_NOT_FOUND',
+      },
     });
-    const notUuid = await getServiceB<{ code: string; message: string }>('/v1/calculations/not-a-uuid');
+    const notUuid = await getServiceB<{ code: string; detail: string }>('/v1/calculations/not-a-uuid');
     expect(notUuid.status).toBe(400);
     expect(notUuid.body).toMatchObject({
-      code: 'FST_ERR_VALIDATION',
-      message: expect.stringMatching(/^params\/eventId /),
+      code: 'ERR_VALIDATION',
+      field: 'eventId',
+      detail: expect.stringMatching(/^params\/eventId /),
     });
   });
 
   it('answers 400 naming the parameter for a forged cursor, a limit out of range and a Last-Event-ID that is no seq', async () => {
     const userId = freshUserId('bad-params');
     const forged = Buffer.from('v1:not-a-seq').toString('base64url');
-    const cases: [string, Record<string, string>, RegExp][] = [
-      [`/v1/users/${userId}/calculations?cursor=${forged}`, {}, /^querystring\/cursor /],
-      [`/v1/users/${userId}/calculations?limit=501`, {}, /^querystring\/limit /],
-      [`/v1/users/${userId}/calculations?limit=ten`, {}, /^querystring\/limit /],
-      ['/v1/stream', { 'last-event-id': 'garbage' }, /^headers\/last-event-id /],
-      [`/v1/users/${userId}/stream?lastEventId=-1`, {}, /^querystring\/lastEventId /],
+    const cases: [string, Record<string, string>, string, RegExp][] = [
+      [`/v1/users/${userId}/calculations?cursor=${forged}`, {}, 'cursor', /^querystring\/cursor /],
+      [`/v1/users/${userId}/calculations?limit=501`, {}, 'limit', /^querystring\/limit /],
+      [`/v1/users/${userId}/calculations?limit=ten`, {}, 'limit', /^querystring\/limit /],
+      ['/v1/stream', { 'last-event-id': 'garbage' }, 'last-event-id', /^headers\/last-event-id /],
+      [`/v1/users/${userId}/stream?lastEventId=-1`, {}, 'lastEventId', /^querystring\/lastEventId /],
     ];
-    for (const [path, headers, message] of cases) {
+    for (const [path, headers, field, detail] of cases) {
       const answer = await getFrom(stack.serviceBUrl, path, headers);
       expect(answer.status, path).toBe(400);
-      expect(answer.body, path).toMatchObject({ statusCode: 400, code: 'FST_ERR_VALIDATION' });
-      expect(answer.body.message, path).toMatch(message);
+      expect(answer.body, path).toMatchObject({ status: 400, code: 'ERR_VALIDATION', field });
+      expect(answer.body.detail, path).toMatch(detail);
     }
+  });
+
+  it('answers its errors as problem details on :3000, and describes them at /v1/openapi.json', async () => {
+    const get = (path: string) => fetch(`${stack.serviceBUrl}${path}`, { signal: AbortSignal.timeout(10_000) });
+    const service = 'service-b' as const;
+    const userId = freshUserId('problems');
+    const limit = await expectProblem(await get(`/v1/users/${userId}/calculations?limit=0`), {
+      status: 400,
+      code: 'ERR_VALIDATION',
+      field: 'limit',
+      service,
+    });
+    expect(limit.detail).toMatch(/^querystring\/limit /);
+    await expectProblem(await get(`/v1/users/${userId}/summary`), { status: 404, code: 'ERR_NOT_FOUND', service });
+    await expectProblem(await get('/v1/nothing'), { status: 404, code: 'ERR_ROUTE_NOT_FOUND', service });
+    await expectProblem(await get(`/v1/users/${'u'.repeat(400)}/summary`), {
+      status: 414,
+      code: 'ERR_URI_TOO_LONG',
+      service,
+    });
+    await expectProblem(await get('/v1/users/%zz/summary'), { status: 400, code: 'ERR_BAD_REQUEST', service });
+
+    const document = (await (await get('/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content: object }> }>>;
+    };
+    const summary = document.paths['/v1/users/{userId}/summary']?.get?.responses ?? {};
+    expect(Object.keys(summary)).toEqual(['200', '400', '404', '414', '500', '503']);
+    expect(Object.keys(summary['404']?.content ?? {})).toEqual(['application/problem+json']);
   });
 });
