@@ -6,16 +6,23 @@ import { describe, expect, it } from 'vitest';
 import { type Problem, problemOf } from './error-status.js';
 import { createHttpServer } from './http-server.js';
 
-// nginx answers some errors of service-a's HTTP port itself; its bodies are copies of the ones
-// error-status.ts builds, and this keeps them so.
+// nginx answers some errors of POST /v1/sum itself, on the HTTP port and on the web page's; its
+// bodies are copies of the ones error-status.ts builds, and this keeps them so.
 const conf = readFileSync(new URL('../../../nginx/nginx.conf', import.meta.url), 'utf8');
-const httpServer = conf.slice(conf.indexOf('NGINX_HTTP_PORT}'));
+/** The text of the server block listening on `port` (the name of its variable). */
+const serverOn = (port: string) => {
+  const start = conf.indexOf(`listen \${STACK_HOST}:\${${port}};`);
+  expect(start).toBeGreaterThan(0);
+  return conf.slice(start, conf.indexOf('\n  server {', start));
+};
+const httpServer = serverOn('NGINX_HTTP_PORT');
+const webServer = serverOn('WEB_PORT');
 
 /** Every `location … { default_type …; return <status> '<body>'; }` of the HTTP server, by status. */
-function nginxAnswers(): Map<number, { contentType: string | undefined; body: Problem }> {
+function nginxAnswers(server = httpServer): Map<number, { contentType: string | undefined; body: Problem }> {
   const answers = new Map<number, { contentType: string | undefined; body: Problem }>();
   const answer = /location [^{]+\{\s*default_type ([^;]+);\s*return (\d{3}) '([^']*)';\s*\}/g;
-  for (const [, contentType, status, body = ''] of httpServer.matchAll(answer)) {
+  for (const [, contentType, status, body = ''] of server.matchAll(answer)) {
     answers.set(Number(status), { contentType, body: JSON.parse(body) as Problem });
   }
   return answers;
@@ -38,6 +45,17 @@ describe("nginx's own answers on service-a's HTTP port", () => {
   it('sends 502, 503 and 504 of its own to them, and 413 for a body over 1 MiB', () => {
     expect(httpServer).toMatch(/client_max_body_size 1m;\s+error_page 413 = @body_too_large;/);
     expect(httpServer).toMatch(/error_page 502 503 = @no_instance;\s+error_page 504 = @no_answer;/);
+  });
+
+  it("answers POST /v1/sum on the web page's port with the same problems", () => {
+    const web = nginxAnswers(webServer);
+    expect([...web.keys()].sort()).toEqual([413, 503, 504]);
+    const http = nginxAnswers();
+    for (const [status, answer] of web) expect(answer, String(status)).toEqual(http.get(status));
+    const sum = webServer.slice(webServer.indexOf('location = /v1/sum {'));
+    expect(sum).toMatch(
+      /^location = \/v1\/sum \{\s+(#[^\n]*\s+)?error_page 413 = @body_too_large;\s+error_page 502 503 = @no_instance;\s+error_page 504 = @no_answer;/,
+    );
   });
 
   it('answers 413 with the very body service-a answers an oversized request with', async () => {
