@@ -21,13 +21,20 @@ chmod 0700 "$RUN_DIR/pgsocket"
 sv_start postgres
 wait_for "Postgres on :$PG_PORT" 60 ready_as postgres "$PG_PORT" /usr/lib/postgresql/15/bin/pg_isready -q -h "$RUN_DIR/pgsocket" -p "$PG_PORT"
 
-pg_admin -d postgres -f "$STACK_DIR/postgres/bootstrap.sql" \
+# The passwords reach psql on its standard input, as \set lines ahead of the script: an argument
+# would show on the process' command line (ps) to every user of the machine.
+psql_set() { local value=${2//\\/\\\\}; printf "\\set %s '%s'\n" "$1" "${value//\'/\'\'}"; }
+{
+  psql_set service_a_password "$SERVICE_A_DB_PASSWORD"
+  psql_set service_b_password "$SERVICE_B_DB_PASSWORD"
+  psql_set debezium_password "$DEBEZIUM_DB_PASSWORD"
+  psql_set registry_password "$REGISTRY_DB_PASSWORD"
+  psql_set monitoring_password "$MONITORING_DB_PASSWORD"
+  cat "$STACK_DIR/postgres/bootstrap.sql"
+} | pg_admin -d postgres -f - \
   -v calculator_db="$PG_CALCULATOR_DB" -v results_db="$PG_RESULTS_DB" -v registry_db="$PG_REGISTRY_DB" \
-  -v service_a_user="$SERVICE_A_DB_USER" -v service_a_password="$SERVICE_A_DB_PASSWORD" \
-  -v service_b_user="$SERVICE_B_DB_USER" -v service_b_password="$SERVICE_B_DB_PASSWORD" \
-  -v debezium_user="$DEBEZIUM_DB_USER" -v debezium_password="$DEBEZIUM_DB_PASSWORD" \
-  -v registry_user="$REGISTRY_DB_USER" -v registry_password="$REGISTRY_DB_PASSWORD" \
-  -v monitoring_user="$MONITORING_DB_USER" -v monitoring_password="$MONITORING_DB_PASSWORD" \
+  -v service_a_user="$SERVICE_A_DB_USER" -v service_b_user="$SERVICE_B_DB_USER" -v debezium_user="$DEBEZIUM_DB_USER" \
+  -v registry_user="$REGISTRY_DB_USER" -v monitoring_user="$MONITORING_DB_USER" \
   -v publication="$PUBLICATION_NAME"
 # WAL and commit settings are reloadable: apply a changed postgresql.conf without a restart.
 pg_admin -d postgres -Atc "SELECT pg_reload_conf()" >/dev/null
