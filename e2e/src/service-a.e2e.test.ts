@@ -406,7 +406,8 @@ describe('HTTP errors as problem details (through nginx :8080)', () => {
       service: 'service-a',
     });
     // nginx's own 413: it never reaches an instance.
-    const large = JSON.stringify({ userId, operands: new Array(300_000).fill(1) });
+    const large = JSON.stringify({ userId, operands: new Array(300_000).fill(0.5) });
+    expect(large.length).toBeGreaterThan(1_048_576);
     await expectProblem(await postSum(large), { status: 413, code: 'PAYLOAD_TOO_LARGE', service: 'service-a' });
 
     const openApi = await fetch(`${stack.httpApiUrl}/v1/openapi.json`);
