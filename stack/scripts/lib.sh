@@ -32,6 +32,9 @@ export REPO_DIR STACK_DIR RUN_DIR
 
 # The OS user the Postgres server runs as: Postgres refuses to run as root.
 pg_os_user() { if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi; }
+# The OS user every other process of the stack runs as: a system user of its own when the stack
+# is started as root (STACK_OS_USER, created by prepare-stack-user.sh), else whoever starts it.
+stack_os_user() { if [ "$(id -u)" -eq 0 ]; then echo "${STACK_OS_USER:-calculator}"; else id -un; fi; }
 
 # env_vars_of FILE: the "${NAME}" list envsubst should replace (only ours, never nginx's $vars).
 env_vars_of() {

@@ -7,7 +7,8 @@ source "$STACK_DIR/defaults.env"
 conf="$RUN_DIR/conf"
 mkdir -p "$conf"
 PG_OS_USER=$(pg_os_user)
-export PG_OS_USER
+STACK_PROCESS_USER=$(stack_os_user)
+export PG_OS_USER STACK_PROCESS_USER
 
 render "$STACK_DIR/postgres/postgresql.conf" "$conf/postgresql.conf"
 render "$STACK_DIR/kafka/server.properties" "$conf/server.properties"
@@ -15,7 +16,7 @@ render "$STACK_DIR/connect/worker.properties" "$conf/worker.properties"
 render "$STACK_DIR/monitoring/jaeger.yaml" "$conf/jaeger.yaml"
 
 # One supervisor program and one upstream server per service-a instance.
-envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${PG_OS_USER}" \
+envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${PG_OS_USER} \${STACK_PROCESS_USER}" \
   < "$STACK_DIR/supervisor/supervisord.conf" > "$conf/supervisord.conf"
 upstream=""
 http_upstream=""
@@ -23,7 +24,7 @@ service_b_upstream=""
 instance_upstreams=""
 for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
   INSTANCE=$i INSTANCE_GRPC_PORT=$((SERVICE_A_BASE_PORT + i)) INSTANCE_HTTP_PORT=$((SERVICE_A_HTTP_BASE_PORT + i)) \
-    envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_GRPC_PORT} \${INSTANCE_HTTP_PORT}" \
+    envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_GRPC_PORT} \${INSTANCE_HTTP_PORT} \${STACK_PROCESS_USER}" \
     < "$STACK_DIR/supervisor/service-a.conf" >> "$conf/supervisord.conf"
   upstream+="    server $STACK_HOST:$((SERVICE_A_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
   http_upstream+="    server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
@@ -32,7 +33,7 @@ done
 # One supervisor program per service-b instance; they share the consumer group and the database.
 for i in $(seq 1 "$SERVICE_B_INSTANCES"); do
   INSTANCE=$i INSTANCE_HTTP_PORT=$((SERVICE_B_PORT + i - 1)) \
-    envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_HTTP_PORT}" \
+    envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_HTTP_PORT} \${STACK_PROCESS_USER}" \
     < "$STACK_DIR/supervisor/service-b.conf" >> "$conf/supervisord.conf"
   service_b_upstream+="    server $STACK_HOST:$((SERVICE_B_PORT + i - 1)) max_fails=1 fail_timeout=5s;"$'\n'
   instance_upstreams+="  upstream service-b-$i { server $STACK_HOST:$((SERVICE_B_PORT + i - 1)) max_fails=0; }"$'\n'

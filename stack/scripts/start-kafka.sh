@@ -9,6 +9,8 @@ if [ ! -f "$RUN_DIR/kafka-data/meta.properties" ]; then
   [ -f "$RUN_DIR/kafka-cluster-id" ] || kafka_tool kafka.tools.StorageTool random-uuid > "$RUN_DIR/kafka-cluster-id"
   kafka_tool kafka.tools.StorageTool format --standalone --ignore-formatted \
     -t "$(cat "$RUN_DIR/kafka-cluster-id")" -c "$RUN_DIR/conf/server.properties" >/dev/null
+  # Formatted by whoever runs this; the broker runs as the stack's user (prepare-stack-user.sh).
+  chown -R "$(stack_os_user):" "$RUN_DIR/kafka-data"
 fi
 
 sv_start kafka

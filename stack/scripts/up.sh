@@ -12,6 +12,7 @@ started=$SECONDS
 "$here/install-jvm-artifacts.sh"
 "$here/install-jaeger.sh"
 "$here/install-node-deps.sh"
+"$here/prepare-stack-user.sh"
 "$here/render-config.sh"
 
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/nginx"
