@@ -86,6 +86,7 @@ async function apiErrorFor(body: string) {
 
 describe('the web page', () => {
   it('shows a sum sent from its form in the live table within seconds, with its sum and end-to-end time', async () => {
+    await everyServiceBReady();
     const page = await openPage();
     const userId = freshUserId('web');
     const eventId = await submitSum(page, userId, '1.5, 2 3');
@@ -163,16 +164,23 @@ describe('the web page', () => {
 
     const userId = freshUserId('web-resume');
     const first = await submitSum(page, userId, '1');
+    // An instance that just started may still be joining the group: wait for the apply, then the row.
+    await eventually('the first sum applied', async () =>
+      (await getServiceB(`/v1/calculations/${first}`)).status === 200 ? true : undefined,
+    );
     await page.waitForSelector(`#live-rows tr[data-event-id="${first}"]`, { timeout: 5000 });
     // The newest calculation the page has (its own, unless another was applied since): where it must resume.
     const resumeAfter = (await page.getAttribute('#live-rows tr:first-child', 'data-seq')) ?? '';
 
+    // Streams opened from here on that an instance answered (the browser reports no request headers
+    // for the tries nginx closed unanswered while the instance was down).
     const reopened: { url: string; lastEventId: string | undefined }[] = [];
-    page.on('request', (request) => {
-      if (!request.url().includes('/stream')) return;
-      void request
+    page.on('response', (response) => {
+      if (!response.url().includes('/stream')) return;
+      void response
+        .request()
         .allHeaders()
-        .then((headers) => reopened.push({ url: request.url(), lastEventId: headers['last-event-id'] }));
+        .then((headers) => reopened.push({ url: response.url(), lastEventId: headers['last-event-id'] }));
     });
 
     const meanwhile: string[] = [];
@@ -217,8 +225,8 @@ describe('the web page', () => {
       expect(lastEventId ?? new URL(url).searchParams.get('lastEventId')).toBe(resumeAfter);
     }
     console.info(
-      `stream requests after the stop: ${reopened.length}, ` +
-        `${reopened.filter((r) => r.lastEventId !== undefined).length} with Last-Event-ID`,
+      `streams answered after the stop: ${reopened.length}, ` +
+        `${reopened.filter((r) => r.lastEventId !== undefined).length} resumed by EventSource with Last-Event-ID`,
     );
     await page.waitForSelector(`#instance-rows tr[data-instance="${instance}"][data-ready="ready"]`, {
       timeout: 15_000,

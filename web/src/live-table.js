@@ -39,7 +39,8 @@ export function mountLiveTable({ initialInstance, onCalculation }) {
   function setStatus(state, text) {
     status.dataset.state = state;
     status.dataset.instance = instance;
-    status.textContent = text;
+    // A status region is read out on every change: the same words again (each retry) stay silent.
+    if (status.textContent !== text) status.textContent = text;
   }
 
   function streamUrl() {

@@ -12,7 +12,8 @@ const CHART_BOX = { width: 300, height: 80 };
 const PROMQL = {
   up: 'up',
   consumerLag: 'sum(kafka_consumer_lag_messages)',
-  deadLettered: 'sum(increase(events_processed_total{outcome="dead_lettered"}[1h]))',
+  // increase() extrapolates to the window's edges; a count of letters is a whole number.
+  deadLettered: 'round(sum(increase(events_processed_total{outcome="dead_lettered"}[1h])))',
   alerts: 'ALERTS{alertstate="firing"}',
   appliedRate: 'sum(rate(events_processed_total{outcome="applied"}[1m]))',
   endToEndP99: 'histogram_quantile(0.99, sum by (le) (rate(event_end_to_end_lag_seconds_bucket[1m])))',
