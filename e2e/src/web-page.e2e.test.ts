@@ -80,8 +80,13 @@ async function apiErrorFor(body: string) {
     headers: { 'content-type': 'application/json' },
     body,
   });
-  const error = (await response.json()) as { code?: string; message?: string; detail?: string; field?: string };
-  return { status: response.status, text: `${error.detail ?? error.message} (${error.code})`, field: error.field };
+  const problem = (await response.json()) as { code: string; detail: string; field?: string };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    text: `${problem.detail} (${problem.code})`,
+    field: problem.field,
+  };
 }
 
 describe('the web page', () => {
@@ -113,11 +118,19 @@ describe('the web page', () => {
   it("shows the API's error next to the input it names, and clears it on the next try", async () => {
     const page = await openPage();
     const cases = [
-      { input: 'user-id', userId: '', operands: '1, 2', body: '{"userId":"","operands":[1,2]}', field: 'userId' },
+      {
+        input: 'user-id',
+        userId: '',
+        operands: '1, 2',
+        requestId: '',
+        body: '{"userId":"","operands":[1,2]}',
+        field: 'userId',
+      },
       {
         input: 'operands',
         userId: 'web-bad',
         operands: '1, abc',
+        requestId: '',
         body: '{"userId":"web-bad","operands":[1,"abc"]}',
         field: 'operands',
       },
@@ -125,18 +138,31 @@ describe('the web page', () => {
         input: 'operands',
         userId: 'web-bad',
         operands: '1 1e999',
+        requestId: '',
         body: '{"userId":"web-bad","operands":[1,1e999]}',
         field: 'operands',
       },
+      {
+        input: 'request-id',
+        userId: 'web-bad',
+        operands: '1',
+        requestId: 'r 1',
+        body: '{"userId":"web-bad","operands":[1],"requestId":"r 1"}',
+        field: 'requestId',
+      },
     ];
-    for (const { input, userId, operands, body, field } of cases) {
+    for (const { input, userId, operands, requestId, body, field } of cases) {
       const expected = await apiErrorFor(body);
-      expect(expected.status).toBe(400);
-      // Problem details name the field; the older {code, message} shape names it in the message.
-      if (expected.field !== undefined) expect(expected.field).toBe(field);
+      // RFC 9457 problem details naming the request property at fault: the page puts it at that input.
+      expect(expected).toMatchObject({
+        status: 400,
+        contentType: expect.stringMatching(/^application\/problem\+json/),
+        field,
+      });
 
       await page.fill('#user-id', userId);
       await page.fill('#operands', operands);
+      await page.fill('#request-id', requestId);
       await page.click('#sum-submit');
       const error = await page.waitForSelector(`#${input}-error:not([hidden])`, { timeout: 5000 });
       expect(await error.textContent()).toBe(expected.text);
@@ -148,6 +174,7 @@ describe('the web page', () => {
       expect(await page.$eval(':focus', (element) => element.id)).toBe(input);
     }
 
+    await page.fill('#request-id', '');
     await submitSum(page, freshUserId('web'), '4');
     expect(await page.$$eval('[aria-invalid="true"]', (inputs) => inputs.length)).toBe(0);
     expect(await page.isHidden('#operands-error')).toBe(true);
