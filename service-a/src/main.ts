@@ -122,7 +122,7 @@ grpcServer.add(
 );
 const httpServer = createHttpServer({
   calculator,
-  registry: metrics.registry,
+  metrics,
   notReadyReasons,
   logger: logger.child({ component: 'http' }),
   bodyLimitBytes: config.MAX_MESSAGE_BYTES,

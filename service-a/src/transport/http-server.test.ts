@@ -2,11 +2,12 @@ import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { inject } from 'light-my-request';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Calculator } from '../calculator.js';
 import { calculateSum } from '../domain/calculate-sum.js';
 import { OutboxUnavailableError, OverloadedError, RequestIdReusedError, WritesPausedError } from '../errors.js';
+import { createFakeMetrics } from '../observability/metrics.fake.js';
+import type { Metrics } from '../observability/metrics.js';
 import { createHttpServer } from './http-server.js';
 
 const spans = new InMemorySpanExporter();
@@ -24,6 +25,7 @@ function serve(
     calculateSum?: Calculator['calculateSum'];
     notReadyReasons?: () => string[];
     bodyLimitBytes?: number;
+    metrics?: Metrics;
   } = {},
 ) {
   const calculator: Calculator = {
@@ -37,7 +39,7 @@ function serve(
   };
   app = createHttpServer({
     calculator,
-    registry: new Registry(),
+    metrics: options.metrics ?? createFakeMetrics(),
     notReadyReasons: options.notReadyReasons ?? (() => []),
     logger: pino({ level: 'silent' }),
     bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
@@ -276,5 +278,57 @@ describe('other routes', () => {
     const health = await server.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('http_server_request_duration_seconds', () => {
+  /** The histogram's observation count per label set, as the registry exports it. */
+  async function countsOf(metrics: Metrics): Promise<Record<string, number>> {
+    const { values } = await metrics.httpRequestDuration.get();
+    return Object.fromEntries(
+      values
+        .filter((value) => value.metricName === 'http_server_request_duration_seconds_count')
+        .map((value) => [`${value.labels.method} ${value.labels.route} ${value.labels.status_code}`, value.value]),
+    );
+  }
+
+  it('counts each answer by method, route pattern and status, with no route as unmatched, and leaves scrapes and probes out', async () => {
+    const metrics = createFakeMetrics();
+    const server = serve({ metrics });
+    expect((await post(server)).statusCode).toBe(200);
+    expect((await post(server)).statusCode).toBe(200);
+    expect((await post(server, { ...good, userId: 'a b' })).statusCode).toBe(400);
+    expect((await server.inject({ method: 'GET', url: '/v1/nowhere/at-all?x=1' })).statusCode).toBe(404);
+    for (const url of ['/metrics', '/healthz', '/readyz']) {
+      expect((await server.inject({ method: 'GET', url })).statusCode).toBe(200);
+    }
+    expect(await countsOf(metrics)).toEqual({
+      'POST /v1/sum 200': 2,
+      'POST /v1/sum 400': 1,
+      'GET unmatched 404': 1,
+    });
+  });
+
+  it('times the request until its answer, in seconds', async () => {
+    const metrics = createFakeMetrics();
+    const server = serve({
+      metrics,
+      calculateSum: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return { sum: 3, eventId: 'e1', replayed: false };
+      },
+    });
+    await post(server);
+    const { values } = await metrics.httpRequestDuration.get();
+    const sum = values.find((value) => value.metricName === 'http_server_request_duration_seconds_sum');
+    expect(sum?.value).toBeGreaterThanOrEqual(0.025);
+    expect(sum?.value).toBeLessThan(1);
+    const bucket = (le: number) =>
+      values.find(
+        (value) =>
+          value.metricName === 'http_server_request_duration_seconds_bucket' &&
+          (value.labels as { le?: number }).le === le,
+      )?.value;
+    expect([bucket(0.025), bucket(2.5)]).toEqual([0, 1]);
   });
 });

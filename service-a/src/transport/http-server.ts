@@ -1,8 +1,8 @@
 import type { Tracer } from '@opentelemetry/api';
 import Fastify, { type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import type { Calculator } from '../calculator.js';
+import type { Metrics } from '../observability/metrics.js';
 import { getOpenApiSchema, healthSchema, readinessSchema, sumSchema } from './api-schemas.js';
 import { httpProblem, PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './error-status.js';
 import { createRouteSpans } from './http-route-spans.js';
@@ -10,13 +10,17 @@ import { buildOpenApiDocument, type DocumentedRoute, type OpenApiDocument } from
 
 export interface HttpServerDeps {
   calculator: Calculator;
-  registry: Registry;
+  metrics: Pick<Metrics, 'registry' | 'httpRequestDuration'>;
   /** What keeps the instance from serving; empty when it is ready. */
   notReadyReasons: () => string[];
   logger: Logger;
   bodyLimitBytes: number;
   tracer: Tracer;
 }
+
+// Scrapes and probes are not the API: Prometheus times its own scrapes (scrape_duration_seconds), and a
+// /readyz 503 while the instance is not ready is the answer asked for, not a server error.
+const UNMEASURED_ROUTES = new Set(['/metrics', '/healthz', '/readyz']);
 
 const sendProblem = (reply: FastifyReply, problem: Problem) =>
   reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
@@ -45,6 +49,16 @@ export function createHttpServer(deps: HttpServerDeps) {
   // Requests still arriving on kept-alive connections while the instance drains.
   app.addHook('onRequest', async (_request, reply) => {
     if (closing) return sendProblem(reply, problemOf('SHUTTING_DOWN', 'this instance is shutting down; retry'));
+  });
+
+  // The route label is the pattern fastify matched, never the raw URL, so its values stay bounded.
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (UNMEASURED_ROUTES.has(route)) return;
+    deps.metrics.httpRequestDuration.observe(
+      { method: request.method, route, status_code: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
   });
 
   const documented: DocumentedRoute[] = [];
@@ -98,7 +112,7 @@ export function createHttpServer(deps: HttpServerDeps) {
     return openApi;
   });
   app.get('/metrics', async (_request, reply) =>
-    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
   return app;
 }

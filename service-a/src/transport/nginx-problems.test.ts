@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { trace } from '@opentelemetry/api';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { createFakeMetrics } from '../observability/metrics.fake.js';
 import { type Problem, problemOf } from './error-status.js';
 import { createHttpServer } from './http-server.js';
 
@@ -64,7 +64,7 @@ describe("nginx's own answers on service-a's HTTP port", () => {
         calculateSum: async () => ({ sum: 0, eventId: 'e', replayed: false }),
         calculateSums: async () => [],
       },
-      registry: new Registry(),
+      metrics: createFakeMetrics(),
       notReadyReasons: () => [],
       logger: pino({ level: 'silent' }),
       bodyLimitBytes: 16,

@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { createFakeMetrics } from '../observability/metrics.fake.js';
 import { ERRORS } from './error-status.js';
 import { createHttpServer } from './http-server.js';
 import type { OpenApiDocument } from './openapi-document.js';
@@ -12,7 +12,7 @@ async function servedDocument() {
       calculateSum: async () => ({ sum: 0, eventId: 'e', replayed: false }),
       calculateSums: async () => [],
     },
-    registry: new Registry(),
+    metrics: createFakeMetrics(),
     notReadyReasons: () => [],
     logger: pino({ level: 'silent' }),
     bodyLimitBytes: 1_048_576,

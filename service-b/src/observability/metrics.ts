@@ -9,6 +9,7 @@ export interface Metrics {
   endToEndLag: Histogram;
   streamsOpen: Gauge;
   streamsRejected: Counter;
+  httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
 }
 
 /** The process' one metrics registry, with every metric service-b exports. */
@@ -45,6 +46,14 @@ export function createMetrics(): Metrics {
     streamsRejected: new Counter({
       name: 'http_streams_rejected_total',
       help: 'Stream requests answered 503 because every stream slot was taken',
+      registers: [registry],
+    }),
+    httpRequestDuration: new Histogram({
+      name: 'http_server_request_duration_seconds',
+      help: 'Time from receiving an HTTP request to answering it, by method, route pattern (unmatched for no route) and status code; open streams are not in it',
+      labelNames: ['method', 'route', 'status_code'],
+      // One indexed read per request: sub-millisecond when cached, up to a second under load.
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
   };

@@ -2,7 +2,7 @@ import { inject } from 'light-my-request';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeCalculationStore, type FakeCalculationStore } from '../db/calculation-store.fake.js';
-import { createMetrics } from '../observability/metrics.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { createHttpServer } from './http-server.js';
 
 let app: ReturnType<typeof createHttpServer> | undefined;
@@ -98,5 +98,53 @@ describe('every error of the HTTP API is a problem', () => {
     await closed;
     app = undefined;
     expectProblem(late, 503, 'ERR_SHUTTING_DOWN');
+  });
+});
+
+describe('http_server_request_duration_seconds', () => {
+  /** The histogram's observation count per label set, as the registry exports it. */
+  async function countsOf(metrics: Metrics): Promise<Record<string, number>> {
+    const { values } = await metrics.httpRequestDuration.get();
+    return Object.fromEntries(
+      values
+        .filter((value) => value.metricName === 'http_server_request_duration_seconds_count')
+        .map((value) => [`${value.labels.method} ${value.labels.route} ${value.labels.status_code}`, value.value]),
+    );
+  }
+
+  it('counts each answer by method, route pattern and status, with no route as unmatched, and leaves scrapes, probes and open streams out', async () => {
+    const store = createFakeCalculationStore();
+    const [calculation] = store.add('alice');
+    const metrics = createMetrics();
+    app = createHttpServer({
+      store,
+      notifications: { subscribe: () => () => {} },
+      metrics,
+      notReadyReasons: () => [],
+      logger: pino({ level: 'silent' }),
+      maxStreams: 10,
+    });
+    expect((await get(`/v1/calculations/${calculation?.eventId}`)).statusCode).toBe(200);
+    expect((await get('/v1/users/alice/calculations?limit=5')).statusCode).toBe(200);
+    expect((await get('/v1/users/bob/calculations')).statusCode).toBe(200);
+    expect((await get('/v1/users/bob/summary')).statusCode).toBe(404);
+    expect((await get('/v1/users/alice/calculations?limit=0')).statusCode).toBe(400);
+    expect((await get('/v1/nowhere/9f2c?x=1')).statusCode).toBe(404);
+    expect((await get('/v1/stream', { 'last-event-id': 'x' })).statusCode).toBe(400);
+    for (const url of ['/metrics', '/healthz', '/readyz']) expect((await get(url)).statusCode).toBe(200);
+    const stream = await app.inject({ method: 'GET', url: '/v1/users/alice/stream', payloadAsStream: true });
+    expect(stream.statusCode).toBe(200);
+    const ended = new Promise((resolve) => stream.stream().on('end', resolve).resume());
+    await app.close();
+    await ended;
+    app = undefined;
+    expect(await countsOf(metrics)).toEqual({
+      'GET /v1/calculations/:eventId 200': 1,
+      'GET /v1/users/:userId/calculations 200': 2,
+      'GET /v1/users/:userId/summary 404': 1,
+      'GET /v1/users/:userId/calculations 400': 1,
+      'GET unmatched 404': 1,
+      'GET /v1/stream 400': 1,
+    });
   });
 });

@@ -9,12 +9,12 @@ import { registerCalculationRoutes } from './calculation-routes.js';
 import { httpProblem, PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './error-status.js';
 import { buildOpenApiDocument, type DocumentedRoute, type OpenApiDocument } from './openapi-document.js';
 import { pageCursor } from './page-cursor.js';
-import { registerStreamRoutes } from './stream-routes.js';
+import { registerStreamRoutes, STREAM_ROUTES } from './stream-routes.js';
 
 export interface HttpServerDeps {
   store: CalculationStore;
   notifications: Pick<NotificationListener, 'subscribe'>;
-  metrics: Pick<Metrics, 'registry' | 'streamsOpen' | 'streamsRejected'>;
+  metrics: Pick<Metrics, 'registry' | 'streamsOpen' | 'streamsRejected' | 'httpRequestDuration'>;
   /** Why the instance cannot take its share of the work right now; empty when it can. */
   notReadyReasons: () => string[];
   logger: Logger;
@@ -30,6 +30,10 @@ const KEEP_ALIVE_MS = 15_000;
 // with every character percent-encoded (clients may encode the id alphabet's : and @), should the
 // length ever be taken before decoding; the route schema still bounds the decoded id.
 const MAX_PARAM_LENGTH = 3 * sumRules.maxUserIdLength;
+
+// Scrapes and probes are not the API: Prometheus times its own scrapes (scrape_duration_seconds), and a
+// /readyz 503 while the instance is not ready is the answer asked for, not a server error.
+const UNMEASURED_ROUTES = new Set(['/metrics', '/healthz', '/readyz']);
 
 const sendProblem = (reply: FastifyReply, problem: Problem) =>
   reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
@@ -62,6 +66,18 @@ export function createHttpServer(deps: HttpServerDeps) {
   // Requests still arriving on kept-alive connections while the instance drains.
   app.addHook('onRequest', async (_request, reply) => {
     if (closing) return sendProblem(reply, problemOf('ERR_SHUTTING_DOWN', 'this instance is shutting down; retry'));
+  });
+
+  // The route label is the pattern fastify matched, never the raw URL, so its values stay bounded.
+  // A stream that was opened lasts as long as its client stays: its duration would swamp every
+  // quantile, and http_streams_open counts it instead. A refused stream is an answer like any other.
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (UNMEASURED_ROUTES.has(route) || (STREAM_ROUTES.has(route) && reply.statusCode === 200)) return;
+    deps.metrics.httpRequestDuration.observe(
+      { method: request.method, route, status_code: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
   });
 
   const documented: DocumentedRoute[] = [];

@@ -9,6 +9,11 @@ import { openCalculationStream } from './calculation-stream.js';
 import { createCalculationTail } from './calculation-tail.js';
 import { createStreamHub } from './stream-hub.js';
 
+const ALL_STREAM = '/v1/stream';
+const USER_STREAM = '/v1/users/:userId/stream';
+/** The routes whose 200 is a live stream, open as long as its client stays. */
+export const STREAM_ROUTES: ReadonlySet<string> = new Set([ALL_STREAM, USER_STREAM]);
+
 export interface StreamRoutesDeps {
   store: Pick<CalculationStore, 'listCalculationsAfter' | 'latestSeq'>;
   notifications: Pick<NotificationListener, 'subscribe'>;
@@ -82,14 +87,14 @@ export function registerStreamRoutes(app: FastifyInstance, deps: StreamRoutesDep
 
   // No HEAD twins: a HEAD request would hold a stream slot open without ever receiving anything.
   app.get<StreamRequest>(
-    '/v1/stream',
+    ALL_STREAM,
     { schema: streamCalculationsSchema, exposeHeadRoute: false },
     async (request, reply) => {
       open(request, reply);
     },
   );
   app.get<StreamRequest & { Params: { userId: string } }>(
-    '/v1/users/:userId/stream',
+    USER_STREAM,
     { schema: streamUserCalculationsSchema, exposeHeadRoute: false },
     async (request, reply) => {
       open(request, reply, request.params.userId);
