@@ -59,17 +59,33 @@ async function steadyGrpcLoad(): Promise<string[]> {
   }
 }
 
-/** POST /v1/sum through nginx once a second while the gRPC load runs: the HTTP statuses. */
-async function httpCalls(): Promise<number[]> {
+/**
+ * POST /v1/sum through nginx once a second while the gRPC load runs, and after each, on every
+ * service-b instance, the user's summary, the calculation by its event id and a page of the user's
+ * calculations: the POST statuses, and service-b's (a 404 while the calculation is not applied yet).
+ */
+async function httpCalls(): Promise<{ sum: number[]; serviceB: number[] }> {
   const userId = freshUserId('dashboard-http');
-  const statuses: number[] = [];
+  const statuses = { sum: [] as number[], serviceB: [] as number[] };
   for (let n = 0; n < LOAD_MS / 1000; n++) {
     const response = await fetch(`${stack.httpApiUrl}/v1/sum`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ userId, operands: [n, 2], requestId: `${userId}-${n}` }),
     });
-    statuses.push(response.status);
+    statuses.sum.push(response.status);
+    const { eventId } = (await response.json()) as { eventId?: string };
+    for (const url of stack.serviceBUrls) {
+      for (const path of [
+        `/v1/users/${userId}/summary`,
+        `/v1/calculations/${eventId}`,
+        `/v1/users/${userId}/calculations?limit=5`,
+      ]) {
+        const answer = await fetch(`${url}${path}`);
+        await answer.arrayBuffer();
+        statuses.serviceB.push(answer.status);
+      }
+    }
     await sleep(1000);
   }
   return statuses;
@@ -94,7 +110,7 @@ const byTitle = (title: string) => panelTargets.find(({ panel }) => panel.title 
 
 describe('the Grafana dashboard against the real Prometheus', () => {
   let grpcCodes: string[] = [];
-  let httpStatuses: number[] = [];
+  let httpStatuses = { sum: [] as number[], serviceB: [] as number[] };
 
   beforeAll(async () => {
     // One poison record, so the dead-letter panels have one to show.
@@ -117,7 +133,9 @@ describe('the Grafana dashboard against the real Prometheus', () => {
   it('carried the load it is tested with', () => {
     expect(grpcCodes.filter((code) => code !== 'OK')).toEqual([]);
     expect(grpcCodes).toHaveLength((CALLS_PER_SECOND * LOAD_MS) / 1000);
-    expect(httpStatuses.filter((status) => status !== 200)).toEqual([]);
+    expect(httpStatuses.sum.filter((status) => status !== 200)).toEqual([]);
+    expect(httpStatuses.serviceB.filter((status) => status !== 200 && status !== 404)).toEqual([]);
+    expect(httpStatuses.serviceB).toContain(200);
   });
 
   it('answers every panel query with series, as Grafana would send it', async () => {
