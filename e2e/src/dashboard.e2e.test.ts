@@ -61,12 +61,14 @@ async function steadyGrpcLoad(): Promise<string[]> {
 
 /**
  * POST /v1/sum through nginx once a second while the gRPC load runs, and after each, on every
- * service-b instance, the user's summary, the calculation by its event id and a page of the user's
- * calculations: the POST statuses, and service-b's (a 404 while the calculation is not applied yet).
+ * service-b instance, the user's summary, the calculation sent the second before by its event id and
+ * a page of the user's calculations: the POST statuses, and service-b's (a 404 while a calculation is
+ * not applied yet).
  */
 async function httpCalls(): Promise<{ sum: number[]; serviceB: number[] }> {
   const userId = freshUserId('dashboard-http');
   const statuses = { sum: [] as number[], serviceB: [] as number[] };
+  let previousEventId: string | undefined;
   for (let n = 0; n < LOAD_MS / 1000; n++) {
     const response = await fetch(`${stack.httpApiUrl}/v1/sum`, {
       method: 'POST',
@@ -74,11 +76,13 @@ async function httpCalls(): Promise<{ sum: number[]; serviceB: number[] }> {
       body: JSON.stringify({ userId, operands: [n, 2], requestId: `${userId}-${n}` }),
     });
     statuses.sum.push(response.status);
-    const { eventId } = (await response.json()) as { eventId?: string };
+    // The calculation sent a second before, which service-b has most likely applied by now.
+    const eventId = previousEventId;
+    previousEventId = ((await response.json()) as { eventId?: string }).eventId;
     for (const url of stack.serviceBUrls) {
       for (const path of [
         `/v1/users/${userId}/summary`,
-        `/v1/calculations/${eventId}`,
+        `/v1/calculations/${eventId ?? previousEventId}`,
         `/v1/users/${userId}/calculations?limit=5`,
       ]) {
         const answer = await fetch(`${url}${path}`);
