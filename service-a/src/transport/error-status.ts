@@ -1,3 +1,4 @@
+import { createProblemCatalog, type Problem as ProblemOf, type RequestError, validationField } from '@calculator/proto';
 import { Status } from 'nice-grpc';
 import {
   CalculatorError,
@@ -68,27 +69,18 @@ export function mapError(error: unknown): MappedError {
  * An RFC 9457 problem as the HTTP API and nginx answer it. `field` is the JSON request property at
  * fault, named as the client sent it; present only when the error is about one field.
  */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: ErrorCode;
-  field?: string;
-}
+export type Problem = ProblemOf<ErrorCode>;
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export { PROBLEM_CONTENT_TYPE } from '@calculator/proto';
+
+const catalog = createProblemCatalog<ErrorCode>({
+  service: 'service-a',
+  entryOf: (code) => ({ status: ERRORS[code].http, title: ERRORS[code].title }),
+});
 
 /** The problem type of a code: `urn:calculator:service-a:` and the code in lower case with dashes. */
-export const problemType = (code: ErrorCode): string =>
-  `urn:calculator:service-a:${code.toLowerCase().replaceAll('_', '-')}`;
-
-export function problemOf(code: ErrorCode, detail: string, field?: string): Problem {
-  const { http, title } = ERRORS[code];
-  const problem: Problem = { type: problemType(code), title, status: http, detail, code };
-  if (field !== undefined) problem.field = field;
-  return problem;
-}
+export const problemType = catalog.problemType;
+export const problemOf = catalog.problemOf;
 
 export interface HttpProblem {
   problem: Problem;
@@ -116,29 +108,6 @@ function calculatorProblem(error: CalculatorError): Problem {
   return problemOf(error.code, detail, propertyOf(path));
 }
 
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  params: { missingProperty?: unknown };
-}
-
-/** What fastify throws before a handler runs: a schema validation or body parsing refusal. */
-interface FastifyError {
-  code?: unknown;
-  statusCode?: unknown;
-  message: string;
-  validation?: readonly AjvError[];
-}
-
-/** The body property an ajv error is about: `/operands/0` → `operands`, a missing `userId` → `userId`. */
-function ajvField(error: AjvError | undefined): string | undefined {
-  if (error === undefined) return undefined;
-  const property = error.instancePath.split('/')[1];
-  if (property !== undefined && property !== '') return property;
-  const missing = error.params.missingProperty;
-  return error.keyword === 'required' && typeof missing === 'string' ? missing : undefined;
-}
-
 const PARSER_CODES: Readonly<Record<string, TransportErrorCode>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
@@ -146,9 +115,9 @@ const PARSER_CODES: Readonly<Record<string, TransportErrorCode>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
-function fastifyProblem(error: FastifyError): Problem | undefined {
+function fastifyProblem(error: RequestError): Problem | undefined {
   if (Array.isArray(error.validation)) {
-    return problemOf('INVALID_ARGUMENT', error.message, ajvField(error.validation[0]));
+    return problemOf('INVALID_ARGUMENT', error.message, validationField(error.validation[0]));
   }
   const { statusCode } = error;
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
@@ -160,7 +129,7 @@ function fastifyProblem(error: FastifyError): Problem | undefined {
 export function httpProblem(error: unknown): HttpProblem {
   if (error instanceof CalculatorError) return { problem: calculatorProblem(error), log: ERRORS[error.code].log };
   if (error instanceof Error) {
-    const problem = fastifyProblem(error as FastifyError);
+    const problem = fastifyProblem(error as RequestError);
     if (problem !== undefined) return { problem, log: 'none' };
   }
   return { problem: problemOf('INTERNAL', INTERNAL_MESSAGE), log: 'error' };

@@ -1,3 +1,4 @@
+import { expectProblemAnswer, requestCounts } from '@calculator/proto/testing';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { inject } from 'light-my-request';
@@ -58,26 +59,12 @@ const post = (server: ReturnType<typeof serve>, payload: unknown = good, content
     payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
   });
 
-/** The answer is an RFC 9457 problem with this status, code and field, and nothing else. */
-function expectProblem(
-  response: Awaited<ReturnType<typeof post>>,
-  status: number,
-  code: string,
-  field?: string,
-): { detail: string; title: string } {
-  expect(response.statusCode).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json(;|$)/);
-  const body = response.json();
-  expect(body).toEqual({
-    type: `urn:calculator:service-a:${code.toLowerCase().replaceAll('_', '-')}`,
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-    code,
-    ...(field === undefined ? {} : { field }),
-  });
-  return body;
-}
+/** The answer is an RFC 9457 problem of service-a with this status, code and field, and nothing else. */
+const expectProblem = (response: Awaited<ReturnType<typeof post>>, status: number, code: string, field?: string) =>
+  expectProblemAnswer(
+    { status: response.statusCode, contentType: response.headers['content-type'], body: response.json() },
+    { status, code, field, service: 'service-a' },
+  );
 
 describe('HTTP server spans', () => {
   const CALLER = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -282,16 +269,6 @@ describe('other routes', () => {
 });
 
 describe('http_server_request_duration_seconds', () => {
-  /** The histogram's observation count per label set, as the registry exports it. */
-  async function countsOf(metrics: Metrics): Promise<Record<string, number>> {
-    const { values } = await metrics.httpRequestDuration.get();
-    return Object.fromEntries(
-      values
-        .filter((value) => value.metricName === 'http_server_request_duration_seconds_count')
-        .map((value) => [`${value.labels.method} ${value.labels.route} ${value.labels.status_code}`, value.value]),
-    );
-  }
-
   it('counts each answer by method, route pattern and status, with no route as unmatched, and leaves scrapes and probes out', async () => {
     const metrics = createFakeMetrics();
     const server = serve({ metrics });
@@ -302,7 +279,7 @@ describe('http_server_request_duration_seconds', () => {
     for (const url of ['/metrics', '/healthz', '/readyz']) {
       expect((await server.inject({ method: 'GET', url })).statusCode).toBe(200);
     }
-    expect(await countsOf(metrics)).toEqual({
+    expect(await requestCounts(metrics.httpRequestDuration)).toEqual({
       'POST /v1/sum 200': 2,
       'POST /v1/sum 400': 1,
       'GET unmatched 404': 1,

@@ -1,3 +1,4 @@
+import { buildOpenApiDocument, type DocumentedRoute, type OpenApiDocument, observeRequest } from '@calculator/proto';
 import type { Tracer } from '@opentelemetry/api';
 import Fastify, { type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
@@ -6,7 +7,6 @@ import type { Metrics } from '../observability/metrics.js';
 import { getOpenApiSchema, healthSchema, readinessSchema, sumSchema } from './api-schemas.js';
 import { httpProblem, PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './error-status.js';
 import { createRouteSpans } from './http-route-spans.js';
-import { buildOpenApiDocument, type DocumentedRoute, type OpenApiDocument } from './openapi-document.js';
 
 export interface HttpServerDeps {
   calculator: Calculator;
@@ -17,10 +17,6 @@ export interface HttpServerDeps {
   bodyLimitBytes: number;
   tracer: Tracer;
 }
-
-// Scrapes and probes are not the API: Prometheus times its own scrapes (scrape_duration_seconds), and a
-// /readyz 503 while the instance is not ready is the answer asked for, not a server error.
-const UNMEASURED_ROUTES = new Set(['/metrics', '/healthz', '/readyz']);
 
 const sendProblem = (reply: FastifyReply, problem: Problem) =>
   reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
@@ -51,14 +47,8 @@ export function createHttpServer(deps: HttpServerDeps) {
     if (closing) return sendProblem(reply, problemOf('SHUTTING_DOWN', 'this instance is shutting down; retry'));
   });
 
-  // The route label is the pattern fastify matched, never the raw URL, so its values stay bounded.
   app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    if (UNMEASURED_ROUTES.has(route)) return;
-    deps.metrics.httpRequestDuration.observe(
-      { method: request.method, route, status_code: reply.statusCode },
-      reply.elapsedTime / 1000,
-    );
+    observeRequest(deps.metrics.httpRequestDuration, request, reply);
   });
 
   const documented: DocumentedRoute[] = [];

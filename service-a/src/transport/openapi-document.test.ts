@@ -1,10 +1,10 @@
+import type { OpenApiDocument } from '@calculator/proto';
 import { trace } from '@opentelemetry/api';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createFakeMetrics } from '../observability/metrics.fake.js';
 import { ERRORS } from './error-status.js';
 import { createHttpServer } from './http-server.js';
-import type { OpenApiDocument } from './openapi-document.js';
 
 async function servedDocument() {
   const app = createHttpServer({

@@ -1,3 +1,4 @@
+import { createProblemCatalog, type Problem as ProblemOf, type RequestError, validationField } from '@calculator/proto';
 import { NotFoundError, TooManyStreamsError } from '../errors.js';
 
 /** Every code the HTTP API answers an error with: the service's own, and the transport's refusals. */
@@ -30,53 +31,23 @@ export const HTTP_ERRORS: Readonly<Record<HttpErrorCode, { status: number; title
  * An RFC 9457 problem. `field` is the path, query or header parameter at fault, named as in the
  * API; present only when the error is about one parameter.
  */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: HttpErrorCode;
-  field?: string;
-}
+export type Problem = ProblemOf<HttpErrorCode>;
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export { PROBLEM_CONTENT_TYPE } from '@calculator/proto';
+
+const catalog = createProblemCatalog<HttpErrorCode>({
+  service: 'service-b',
+  codePrefix: 'ERR_',
+  entryOf: (code) => HTTP_ERRORS[code],
+});
 
 /** The problem type of a code: `urn:calculator:service-b:` and the code without `ERR_`, in lower case with dashes. */
-export const problemType = (code: HttpErrorCode): string =>
-  `urn:calculator:service-b:${code.slice('ERR_'.length).toLowerCase().replaceAll('_', '-')}`;
+export const problemType = catalog.problemType;
+export const problemOf = catalog.problemOf;
 
-export function problemOf(code: HttpErrorCode, detail: string, field?: string): Problem {
-  const { status, title } = HTTP_ERRORS[code];
-  const problem: Problem = { type: problemType(code), title, status, detail, code };
-  if (field !== undefined) problem.field = field;
-  return problem;
-}
-
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  params: { missingProperty?: unknown };
-}
-
-/** What fastify throws before a handler runs: a schema validation or request refusal. */
-interface FastifyError {
-  code?: unknown;
-  statusCode?: unknown;
-  message: string;
-  validation?: readonly AjvError[];
-}
-
-/** The parameter an ajv error is about: `/limit` → `limit`, a missing one by its name. */
-function ajvField(error: AjvError | undefined): string | undefined {
-  if (error === undefined) return undefined;
-  const parameter = error.instancePath.split('/')[1];
-  if (parameter !== undefined && parameter !== '') return parameter;
-  const missing = error.params.missingProperty;
-  return error.keyword === 'required' && typeof missing === 'string' ? missing : undefined;
-}
-
-function fastifyProblem(error: FastifyError): Problem | undefined {
-  if (Array.isArray(error.validation)) return problemOf('ERR_VALIDATION', error.message, ajvField(error.validation[0]));
+function fastifyProblem(error: RequestError): Problem | undefined {
+  if (Array.isArray(error.validation))
+    return problemOf('ERR_VALIDATION', error.message, validationField(error.validation[0]));
   const { statusCode } = error;
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
   return problemOf(statusCode === 414 ? 'ERR_URI_TOO_LONG' : 'ERR_BAD_REQUEST', error.message);
@@ -90,7 +61,7 @@ export function httpProblem(error: unknown): { problem: Problem; log: boolean } 
     return { problem: problemOf(error.code, error.message), log: false };
   }
   if (error instanceof Error) {
-    const problem = fastifyProblem(error as FastifyError);
+    const problem = fastifyProblem(error as RequestError);
     if (problem !== undefined) return { problem, log: false };
   }
   return { problem: problemOf('ERR_INTERNAL', INTERNAL_DETAIL), log: true };

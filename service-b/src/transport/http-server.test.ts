@@ -1,8 +1,9 @@
+import { expectProblemAnswer, requestCounts } from '@calculator/proto/testing';
 import { inject } from 'light-my-request';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeCalculationStore, type FakeCalculationStore } from '../db/calculation-store.fake.js';
-import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createMetrics } from '../observability/metrics.js';
 import { createHttpServer } from './http-server.js';
 
 let app: ReturnType<typeof createHttpServer> | undefined;
@@ -25,21 +26,12 @@ function serve(store: FakeCalculationStore = createFakeCalculationStore(), maxSt
 
 type Answer = Awaited<ReturnType<ReturnType<typeof serve>['inject']>>;
 
-/** The answer is an RFC 9457 problem with this status, code and field, and nothing else. */
-function expectProblem(response: Answer, status: number, code: string, field?: string): { detail: string } {
-  expect(response.statusCode).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json(;|$)/);
-  const body = response.json();
-  expect(body).toEqual({
-    type: `urn:calculator:service-b:${code.slice(4).toLowerCase().replaceAll('_', '-')}`,
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-    code,
-    ...(field === undefined ? {} : { field }),
-  });
-  return body;
-}
+/** The answer is an RFC 9457 problem of service-b with this status, code and field, and nothing else. */
+const expectProblem = (response: Answer, status: number, code: string, field?: string) =>
+  expectProblemAnswer(
+    { status: response.statusCode, contentType: response.headers['content-type'], body: response.json() },
+    { status, code, field, service: 'service-b' },
+  );
 
 const get = (url: string, headers: Record<string, string> = {}) =>
   (app ?? serve()).inject({ method: 'GET', url, headers });
@@ -102,16 +94,6 @@ describe('every error of the HTTP API is a problem', () => {
 });
 
 describe('http_server_request_duration_seconds', () => {
-  /** The histogram's observation count per label set, as the registry exports it. */
-  async function countsOf(metrics: Metrics): Promise<Record<string, number>> {
-    const { values } = await metrics.httpRequestDuration.get();
-    return Object.fromEntries(
-      values
-        .filter((value) => value.metricName === 'http_server_request_duration_seconds_count')
-        .map((value) => [`${value.labels.method} ${value.labels.route} ${value.labels.status_code}`, value.value]),
-    );
-  }
-
   it('counts each answer by method, route pattern and status, with no route as unmatched, and leaves scrapes, probes and open streams out', async () => {
     const store = createFakeCalculationStore();
     const [calculation] = store.add('alice');
@@ -138,7 +120,7 @@ describe('http_server_request_duration_seconds', () => {
     await app.close();
     await ended;
     app = undefined;
-    expect(await countsOf(metrics)).toEqual({
+    expect(await requestCounts(metrics.httpRequestDuration)).toEqual({
       'GET /v1/calculations/:eventId 200': 1,
       'GET /v1/users/:userId/calculations 200': 2,
       'GET /v1/users/:userId/summary 404': 1,

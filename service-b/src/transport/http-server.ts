@@ -1,4 +1,10 @@
-import { sumRules } from '@calculator/proto';
+import {
+  buildOpenApiDocument,
+  type DocumentedRoute,
+  type OpenApiDocument,
+  observeRequest,
+  sumRules,
+} from '@calculator/proto';
 import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { CalculationStore } from '../db/calculation-store.js';
@@ -7,7 +13,6 @@ import type { Metrics } from '../observability/metrics.js';
 import { getOpenApiSchema, PAGE_CURSOR_FORMAT } from './api-schemas.js';
 import { registerCalculationRoutes } from './calculation-routes.js';
 import { httpProblem, PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './error-status.js';
-import { buildOpenApiDocument, type DocumentedRoute, type OpenApiDocument } from './openapi-document.js';
 import { pageCursor } from './page-cursor.js';
 import { registerStreamRoutes, STREAM_ROUTES } from './stream-routes.js';
 
@@ -31,9 +36,7 @@ const KEEP_ALIVE_MS = 15_000;
 // length ever be taken before decoding; the route schema still bounds the decoded id.
 const MAX_PARAM_LENGTH = 3 * sumRules.maxUserIdLength;
 
-// Scrapes and probes are not the API: Prometheus times its own scrapes (scrape_duration_seconds), and a
-// /readyz 503 while the instance is not ready is the answer asked for, not a server error.
-const UNMEASURED_ROUTES = new Set(['/metrics', '/healthz', '/readyz']);
+const isOpenStream = (route: string, statusCode: number) => STREAM_ROUTES.has(route) && statusCode === 200;
 
 const sendProblem = (reply: FastifyReply, problem: Problem) =>
   reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
@@ -68,16 +71,10 @@ export function createHttpServer(deps: HttpServerDeps) {
     if (closing) return sendProblem(reply, problemOf('ERR_SHUTTING_DOWN', 'this instance is shutting down; retry'));
   });
 
-  // The route label is the pattern fastify matched, never the raw URL, so its values stay bounded.
   // A stream that was opened lasts as long as its client stays: its duration would swamp every
   // quantile, and http_streams_open counts it instead. A refused stream is an answer like any other.
   app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    if (UNMEASURED_ROUTES.has(route) || (STREAM_ROUTES.has(route) && reply.statusCode === 200)) return;
-    deps.metrics.httpRequestDuration.observe(
-      { method: request.method, route, status_code: reply.statusCode },
-      reply.elapsedTime / 1000,
-    );
+    observeRequest(deps.metrics.httpRequestDuration, request, reply, isOpenStream);
   });
 
   const documented: DocumentedRoute[] = [];

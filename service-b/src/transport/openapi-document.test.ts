@@ -1,10 +1,10 @@
+import type { OpenApiDocument } from '@calculator/proto';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createFakeCalculationStore } from '../db/calculation-store.fake.js';
 import { createMetrics } from '../observability/metrics.js';
 import { HTTP_ERRORS, type HttpErrorCode } from './error-status.js';
 import { createHttpServer } from './http-server.js';
-import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.js';
 
 const V1_ROUTES = [
   'GET /v1/calculations/{eventId}',
@@ -105,34 +105,6 @@ describe('GET /v1/openapi.json', () => {
     expect(stream.responses).toMatchObject({
       200: { content: { 'text/event-stream': { schema: { type: 'string' } } } },
       503: { content: { 'application/problem+json': { schema: { type: 'object' } } } },
-    });
-  });
-});
-
-describe('buildOpenApiDocument', () => {
-  it('turns fastify path parameters into OpenAPI templates and takes descriptions out of the schemas', () => {
-    const document = buildOpenApiDocument(
-      [
-        {
-          method: ['GET', 'DELETE'],
-          url: '/v1/things/:thingId/parts/:partId',
-          schema: {
-            params: { type: 'object', properties: { thingId: { type: 'string', description: 'the thing' } } },
-            response: { 404: { description: 'no such thing', type: 'object' } },
-          },
-        },
-      ],
-      { title: 't', version: '1' },
-    );
-    const operation = document.paths['/v1/things/{thingId}/parts/{partId}'];
-    expect(Object.keys(operation ?? {})).toEqual(['get', 'delete']);
-    expect(operation?.get).toEqual({
-      parameters: [
-        { name: 'thingId', in: 'path', required: true, description: 'the thing', schema: { type: 'string' } },
-      ],
-      responses: {
-        404: { description: 'no such thing', content: { 'application/json': { schema: { type: 'object' } } } },
-      },
     });
   });
 });
