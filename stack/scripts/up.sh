@@ -57,7 +57,8 @@ wait_for "nginx on :$NGINX_GRPC_PORT" 15 ready_as nginx "$NGINX_GRPC_PORT" nginx
 
 sv_start nginx-exporter
 sv_start postgres-exporter
-sv_start_current prometheus "$RUN_DIR/conf/prometheus.yml"
+# Its rules are read from the repository: a changed alerts.yml restarts it like a changed config.
+sv_start_current prometheus "$RUN_DIR/conf/prometheus.yml" "$STACK_DIR/monitoring/alerts.yml"
 wait_for "Prometheus on :$PROMETHEUS_PORT" 30 ready_as prometheus "$PROMETHEUS_PORT" http_ok "http://$STACK_HOST:$PROMETHEUS_PORT/-/ready"
 
 step "sending one sum through the pipeline"
