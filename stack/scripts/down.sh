@@ -61,6 +61,6 @@ fi
 
 step "stopping service-b, Connect, registry, Kafka, Postgres"
 for i in $(seq 1 "$SERVICE_B_INSTANCES"); do sv stop "service-b-$i" >/dev/null || true; done
-for program in prometheus nginx-exporter postgres-exporter connect registry kafka postgres; do sv stop "$program" >/dev/null || true; done
+for program in prometheus nginx-exporter postgres-exporter jaeger connect registry kafka postgres; do sv stop "$program" >/dev/null || true; done
 sv shutdown >/dev/null
 step "stack stopped (data kept in $RUN_DIR)"
