@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { runToExit, stack } from './stack.js';
+import { eventually, runToExit, stack } from './stack.js';
 
 // A command line is readable by every user of the machine (ps, /proc/PID/cmdline); a process'
 // environment only by its own user and root. The stack's passwords travel in environments,
@@ -21,10 +21,12 @@ async function commandLines(): Promise<{ pid: string; args: string }[]> {
 
 describe('no password on a process command line', () => {
   it('holds for every process running, the stack all up', async () => {
-    const lines = await commandLines();
-    // The registry, Connect and the services are among them, so the scan saw the stack.
-    expect(lines.some(({ args }) => args.includes('apicurio-registry'))).toBe(true);
-    expect(lines.some(({ args }) => args.includes('service-a/dist/main.js'))).toBe(true);
+    // The registry and the services among them (an earlier test may have restarted one), so the scan sees the stack.
+    const lines = await eventually('the registry and service-a running', async () => {
+      const all = await commandLines();
+      const seen = (part: string) => all.some(({ args }) => args.includes(part));
+      return seen('apicurio-registry') && seen('service-a/dist/main.js') ? all : undefined;
+    });
     for (const password of passwords) {
       expect(lines.filter(({ args }) => args.includes(password))).toEqual([]);
     }
