@@ -88,6 +88,16 @@ describe('createCalculator', () => {
     expect(submitted[0]?.[0]?.traceparent).toBe(`00-${CALLER_TRACE}-${write?.spanContext().spanId}-01`);
   });
 
+  it("names the event first written for a replayed request id on the write's span, not the new row's", async () => {
+    const { calculator, spans } = setUp({
+      submit: async () => [{ eventId: 'first-event', sum: 3, replayed: true }],
+    });
+    await calculator.calculateSum({ userId: 'alice', operands: [1, 2], requestId: 'r-1' }, context);
+    const [write] = spans.getFinishedSpans();
+    expect(write?.attributes['messaging.message.id']).toBe('first-event');
+    expect(write?.attributes['calculator.replayed']).toBe(true);
+  });
+
   it('gives every row of a batch the one write span, and marks a failed write on it', async () => {
     const { calculator, submitted, spans } = setUp();
     await calculator.calculateSums(

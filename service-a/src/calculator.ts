@@ -89,7 +89,12 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
   async function write(rows: OutboxRow[], span: Span, signal: AbortSignal | undefined): Promise<RecordedSum[]> {
     try {
       const recorded = await deps.outbox.submit(rows, signal);
-      if (rows.length === 1) span.setAttribute('messaging.message.id', rows[0]?.eventId ?? '');
+      // A replayed call answers with the event first written for its request id, not the row's.
+      const [first] = recorded;
+      if (recorded.length === 1 && first) {
+        span.setAttribute('messaging.message.id', first.eventId);
+        span.setAttribute('calculator.replayed', first.replayed);
+      }
       return recorded;
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });

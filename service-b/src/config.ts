@@ -34,7 +34,10 @@ const configSchema = z.object({
   SCHEMA_REGISTRY_URL: z.url(),
   /** Where spans go (OTLP over HTTP, e.g. http://127.0.0.1:4318/v1/traces); unset: none are recorded. */
   TRACING_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  /** Share of events without a sampled traceparent whose processing starts a new trace (0 to 1). */
+  /**
+   * Share of events without a traceparent header whose processing starts a new trace (0 to 1); an
+   * event with one is traced as its header says (service-a writes one on every row).
+   */
   TRACING_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });

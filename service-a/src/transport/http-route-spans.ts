@@ -14,6 +14,8 @@ export interface RouteSpans {
   /** Route hooks: the span opens before the body is validated, and closes with the answer's status. */
   onRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
   onResponse(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
+  /** A client that hung up gets no answer, so no onResponse: its span closes here. */
+  onRequestAbort(request: FastifyRequest, done: HookHandlerDoneFunction): void;
   /** The request's server span as a parent context, for what the handler does. */
   contextOf(request: FastifyRequest): Context;
 }
@@ -38,6 +40,15 @@ export function createRouteSpans(tracer: Tracer, method: string, route: string):
       if (opened) {
         opened.span.setAttribute('http.response.status_code', reply.statusCode);
         if (reply.statusCode >= 500) opened.span.setStatus({ code: SpanStatusCode.ERROR });
+        opened.span.end();
+        spans.delete(request);
+      }
+      done();
+    },
+    onRequestAbort(request, done) {
+      const opened = spans.get(request);
+      if (opened) {
+        opened.span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client went away' });
         opened.span.end();
         spans.delete(request);
       }

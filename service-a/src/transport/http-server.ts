@@ -71,7 +71,12 @@ export function createHttpServer(deps: HttpServerDeps) {
   const sumSpans = createRouteSpans(deps.tracer, 'POST', '/v1/sum');
   app.post<{ Body: { userId: string; operands: number[]; requestId?: string } }>(
     '/v1/sum',
-    { schema: sumSchema, onRequest: sumSpans.onRequest, onResponse: sumSpans.onResponse },
+    {
+      schema: sumSchema,
+      onRequest: sumSpans.onRequest,
+      onResponse: sumSpans.onResponse,
+      onRequestAbort: sumSpans.onRequestAbort,
+    },
     async (request, reply) => {
       // A client that hangs up while its call is still queued withdraws it, as a gRPC cancel does.
       const controller = new AbortController();

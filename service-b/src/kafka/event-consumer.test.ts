@@ -241,6 +241,24 @@ describe('createEventConsumer', () => {
     expect(finished[0]?.attributes['messaging.kafka.offset']).toBe(2);
   });
 
+  it('closes the span of a second copy of an event in the same batch as a duplicate', async () => {
+    const { deliver, spans } = setUp();
+    await deliver([record(1), record(2, event(1))]);
+    expect(spans.getFinishedSpans().map((span) => span.attributes['calculator.outcome'])).toEqual([
+      'applied',
+      'duplicate',
+    ]);
+  });
+
+  it('closes every span of a batch that fails unexpectedly as an error, for the redelivery to trace anew', async () => {
+    const { deliver, spans } = setUp();
+    const notJson = { ...record(2), value: Buffer.from('{') };
+    await expect(deliver([record(1), notJson])).rejects.toThrow(SyntaxError);
+    const finished = spans.getFinishedSpans();
+    expect(finished).toHaveLength(2);
+    expect(finished.every((span) => span.status.code === SpanStatusCode.ERROR)).toBe(true);
+  });
+
   it('dead-letters poison found while decoding, and applies the records behind it', async () => {
     const { deliver, log, letters } = setUp();
     await deliver([record(0), record(1, 'poison'), record(2)]);

@@ -249,9 +249,10 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     for (const event of applied) metrics.endToEndLag.observe((now - event.createdAt) / 1000);
     // Letters first: a record the database refused is among the deliveries too.
     for (const letter of letters) spans.end(letter.offset, 'dead_lettered');
+    // An event is applied once: a second copy of it in the same batch is a duplicate.
     const appliedIds = new Set(applied.map((event) => event.eventId));
     for (const { event, offset } of deliveries)
-      spans.end(offset, appliedIds.has(event.eventId) ? 'applied' : 'duplicate');
+      spans.end(offset, appliedIds.delete(event.eventId) ? 'applied' : 'duplicate');
     metrics.eventsProcessed.inc({ outcome: 'applied' }, applied.length);
     metrics.eventsProcessed.inc({ outcome: 'duplicate' }, deliveries.length - applied.length - rejected.length);
     metrics.eventsProcessed.inc({ outcome: 'dead_lettered' }, letters.length);
