@@ -7,7 +7,9 @@ source "$here/../stack/scripts/lib.sh"
 source "$here/../stack/defaults.env"
 
 config="$RUN_DIR/conf/outbox-connector.json"
-render "$here/outbox-connector.json" "$config"
+# It holds Debezium's password: readable by its owner only.
+(umask 077 && render "$here/outbox-connector.json" "$config")
+chmod 600 "$config"
 
 step "registering connector ${CONNECTOR_NAME}"
 response=$(mktemp)

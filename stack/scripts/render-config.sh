@@ -16,8 +16,10 @@ render "$STACK_DIR/connect/worker.properties" "$conf/worker.properties"
 render "$STACK_DIR/monitoring/jaeger.yaml" "$conf/jaeger.yaml"
 
 # One supervisor program and one upstream server per service-a instance.
-envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${PG_OS_USER} \${STACK_PROCESS_USER}" \
-  < "$STACK_DIR/supervisor/supervisord.conf" > "$conf/supervisord.conf"
+# It holds every service's password (in their environments): readable by its owner only.
+(umask 077 && envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${PG_OS_USER} \${STACK_PROCESS_USER}" \
+  < "$STACK_DIR/supervisor/supervisord.conf" > "$conf/supervisord.conf")
+chmod 600 "$conf/supervisord.conf"
 upstream=""
 http_upstream=""
 service_b_upstream=""
