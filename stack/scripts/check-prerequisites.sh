@@ -22,8 +22,14 @@ case "$java_version" in
 esac
 command -v mvn >/dev/null || problems+=("Maven is required to stage Kafka, Connect, Debezium and Apicurio: apt-get install maven")
 command -v envsubst >/dev/null || step "envsubst missing: installed with the system packages next (gettext-base)"
-# Go only builds the load generators (make bench, make bench-ceiling); say so now, fail there.
-command -v go >/dev/null || warn "Go is missing: make up works, make bench and make bench-ceiling need it (apt-get install golang-go, or Go 1.22+)"
+# Go builds Jaeger (the trace backend, stack/jaeger/go.mod) and the load generators. Debian 12's
+# golang-go is 1.19: too old for either.
+go_version=$(go env GOVERSION 2>/dev/null | sed 's/^go//' || true)
+if [ -z "$go_version" ]; then
+  problems+=("Go 1.24.6 or newer is required to build Jaeger and the load generators: install it from go.dev's archive or a backports package (Debian 12's golang-go is 1.19)")
+elif ! printf '%s\n%s\n' 1.24.6 "$go_version" | sort -V -C; then
+  problems+=("Go 1.24.6 or newer is required to build Jaeger, found $go_version")
+fi
 
 # Ports: free, or held by this stack's own supervised processes (a second `make up`).
 ports=$(set | sed -nE 's/^([A-Z_]+_PORT)=([0-9]+)$/\1 \2/p')

@@ -13,10 +13,10 @@ if [ -x "$jaeger" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
   step "Jaeger $version present"
   exit 0
 fi
-command -v go >/dev/null || die "Go is required to build Jaeger (apt-get install golang-go, or Go 1.24+)"
+command -v go >/dev/null || die "Go 1.24.6 or newer is required to build Jaeger"
 step "building Jaeger $version with go build (about 6 minutes on 2 cores the first time, seconds once cached)"
 mkdir -p "$RUN_DIR/bin"
-(cd "$STACK_DIR/jaeger" && GOFLAGS=-mod=mod go build -trimpath -o "$jaeger.partial" github.com/jaegertracing/jaeger/cmd/jaeger)
+(cd "$STACK_DIR/jaeger" && GOFLAGS=-mod=readonly go build -trimpath -o "$jaeger.partial" github.com/jaegertracing/jaeger/cmd/jaeger)
 mv "$jaeger.partial" "$jaeger"
 echo "$wanted" > "$stamp"
 step "Jaeger built"

@@ -20,5 +20,8 @@ fi
 for dir in kafka-data prometheus nginx; do
   mkdir -p "$RUN_DIR/$dir"
   # Owned by root from before the stack ran as its own user: handed over once, with its contents.
-  [ "$(stat -c %U "$RUN_DIR/$dir")" = "$user" ] || chown -R "$user:" "$RUN_DIR/$dir"
+  owner=$(stat -c %U "$RUN_DIR/$dir")
+  [ "$owner" = "$user" ] && continue
+  [ "$(id -u)" -eq 0 ] || die "$RUN_DIR/$dir belongs to $owner from a run as root: run make up as root again, or make clean to start afresh as $user"
+  chown -R "$user:" "$RUN_DIR/$dir"
 done
