@@ -67,7 +67,8 @@ export function readApiError(status, text) {
   return {
     status,
     code,
-    detail: `HTTP ${status}${text.trim() === '' ? '' : ': the server gave no details'}`,
+    // The caller shows the status beside it.
+    detail: 'the server gave no details',
     field: undefined,
   };
 }

@@ -34,9 +34,13 @@ describe('readApiError', () => {
     });
   });
 
-  it('answers a body that is not JSON with its status', () => {
-    expect(readApiError(502, '<html>Bad Gateway</html>')).toMatchObject({ status: 502, field: undefined });
-    expect(readApiError(502, '<html>Bad Gateway</html>').detail).toContain('502');
+  it('answers a body that is not JSON with its status, the detail saying no more (the caller shows the status)', () => {
+    expect(readApiError(502, '<html>Bad Gateway</html>')).toEqual({
+      status: 502,
+      code: undefined,
+      detail: 'the server gave no details',
+      field: undefined,
+    });
   });
 });
 

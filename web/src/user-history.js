@@ -35,24 +35,29 @@ export function mountUserHistory() {
   }
 
   async function loadSummary() {
-    const answer = await getJson(`/v1/users/${encodeURIComponent(userId)}/summary`);
+    const asked = userId;
+    const answer = await getJson(`/v1/users/${encodeURIComponent(asked)}/summary`);
+    // Another user was picked meanwhile: this answer is no longer the one shown.
+    if (asked !== userId) return;
     if (answer.ok) {
       count.textContent = formatNumber(answer.body.calculationCount);
       total.textContent = formatNumber(answer.body.total);
     } else {
       count.textContent = answer.status === 404 ? '0' : '–';
       total.textContent = answer.status === 404 ? '0' : '–';
-      if (answer.status !== 404) message.textContent = answer.error?.detail ?? '';
+      if (answer.status !== 404) message.textContent = `HTTP ${answer.status}: ${answer.error?.detail ?? ''}`;
     }
     summary.hidden = false;
   }
 
   /** @param {boolean} first */
   async function loadPage(first) {
+    const asked = userId;
     const cursor = first || nextCursor === null ? '' : `&cursor=${encodeURIComponent(nextCursor)}`;
-    const answer = await getJson(`/v1/users/${encodeURIComponent(userId)}/calculations?limit=${PAGE_SIZE}${cursor}`);
+    const answer = await getJson(`/v1/users/${encodeURIComponent(asked)}/calculations?limit=${PAGE_SIZE}${cursor}`);
+    if (asked !== userId) return;
     if (!answer.ok) {
-      message.textContent = answer.error?.detail ?? `HTTP ${answer.status}`;
+      message.textContent = `HTTP ${answer.status}: ${answer.error?.detail ?? ''}`;
       return;
     }
     /** @type {Calculation[]} */
