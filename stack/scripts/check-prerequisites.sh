@@ -26,7 +26,7 @@ command -v envsubst >/dev/null || step "envsubst missing: installed with the sys
 # golang-go is 1.19: too old for either.
 go_version=$(go env GOVERSION 2>/dev/null | sed 's/^go//' || true)
 if [ -z "$go_version" ]; then
-  problems+=("Go 1.24.6 or newer is required to build Jaeger and the load generators: install it from go.dev's archive or a backports package (Debian 12's golang-go is 1.19)")
+  problems+=("Go 1.24.6 or newer is required to build Jaeger and the load generators: Debian 12's golang-go is 1.19; take golang from bookworm-backports or an official Go release")
 elif ! printf '%s\n%s\n' 1.24.6 "$go_version" | sort -V -C; then
   problems+=("Go 1.24.6 or newer is required to build Jaeger, found $go_version")
 fi
