@@ -79,7 +79,6 @@ const catalog = createProblemCatalog<ErrorCode>({
 });
 
 /** The problem type of a code: `urn:calculator:service-a:` and the code in lower case with dashes. */
-export const problemType = catalog.problemType;
 export const problemOf = catalog.problemOf;
 
 export interface HttpProblem {

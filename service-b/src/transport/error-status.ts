@@ -42,7 +42,6 @@ const catalog = createProblemCatalog<HttpErrorCode>({
 });
 
 /** The problem type of a code: `urn:calculator:service-b:` and the code without `ERR_`, in lower case with dashes. */
-export const problemType = catalog.problemType;
 export const problemOf = catalog.problemOf;
 
 function fastifyProblem(error: RequestError): Problem | undefined {
