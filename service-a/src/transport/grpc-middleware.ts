@@ -26,9 +26,10 @@ export function grpcMiddleware(metrics: Metrics, logger: Logger, tracer: Tracer)
   return async function* handle(call, context) {
     const started = performance.now();
     const parent = contextFromTraceparent(context.metadata.get('traceparent'));
-    const [service, method] = call.method.path.slice(1).split('/');
+    const name = call.method.path.slice(1);
+    const [service, method] = name.split('/');
     const span = tracer.startSpan(
-      call.method.path.slice(1),
+      name,
       { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method } },
       parent,
     );

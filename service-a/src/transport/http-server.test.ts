@@ -2,14 +2,14 @@ import { expectProblemAnswer, requestCounts } from '@calculator/proto/testing';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { inject } from 'light-my-request';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Calculator } from '../calculator.js';
 import { calculateSum } from '../domain/calculate-sum.js';
 import { OutboxUnavailableError, OverloadedError, RequestIdReusedError, WritesPausedError } from '../errors.js';
 import { createFakeMetrics } from '../observability/metrics.fake.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createHttpServer } from './http-server.js';
+import { createTestHttpServer } from './http-server.fake.js';
+import type { createHttpServer } from './http-server.js';
 
 const spans = new InMemorySpanExporter();
 const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }).getTracer('test');
@@ -38,14 +38,8 @@ function serve(
       }),
     calculateSums: async () => [],
   };
-  app = createHttpServer({
-    calculator,
-    metrics: options.metrics ?? createFakeMetrics(),
-    notReadyReasons: options.notReadyReasons ?? (() => []),
-    logger: pino({ level: 'silent' }),
-    bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
-    tracer,
-  });
+  const { calculateSum: _calculateSum, ...named } = options;
+  app = createTestHttpServer({ ...named, calculator, tracer });
   return app;
 }
 

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { trace } from '@opentelemetry/api';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createFakeMetrics } from '../observability/metrics.fake.js';
 import { type Problem, problemOf } from './error-status.js';
-import { createHttpServer } from './http-server.js';
+import { createTestHttpServer } from './http-server.fake.js';
 
 // nginx answers some errors of POST /v1/sum itself, on the HTTP port and on the web page's; its
 // bodies are copies of the ones error-status.ts builds, and this keeps them so.
@@ -59,17 +56,7 @@ describe("nginx's own answers on service-a's HTTP port", () => {
   });
 
   it('answers 413 with the very body service-a answers an oversized request with', async () => {
-    const app = createHttpServer({
-      calculator: {
-        calculateSum: async () => ({ sum: 0, eventId: 'e', replayed: false }),
-        calculateSums: async () => [],
-      },
-      metrics: createFakeMetrics(),
-      notReadyReasons: () => [],
-      logger: pino({ level: 'silent' }),
-      bodyLimitBytes: 16,
-      tracer: trace.getTracer('test'),
-    });
+    const app = createTestHttpServer({ bodyLimitBytes: 16 });
     const response = await app.inject({
       method: 'POST',
       url: '/v1/sum',

@@ -1,23 +1,10 @@
 import type { OpenApiDocument } from '@calculator/proto';
-import { trace } from '@opentelemetry/api';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createFakeMetrics } from '../observability/metrics.fake.js';
 import { ERRORS } from './error-status.js';
-import { createHttpServer } from './http-server.js';
+import { createTestHttpServer } from './http-server.fake.js';
 
 async function servedDocument() {
-  const app = createHttpServer({
-    calculator: {
-      calculateSum: async () => ({ sum: 0, eventId: 'e', replayed: false }),
-      calculateSums: async () => [],
-    },
-    metrics: createFakeMetrics(),
-    notReadyReasons: () => [],
-    logger: pino({ level: 'silent' }),
-    bodyLimitBytes: 1_048_576,
-    tracer: trace.getTracer('test'),
-  });
+  const app = createTestHttpServer();
   const response = await app.inject({ method: 'GET', url: '/v1/openapi.json' });
   await app.close();
   expect(response.statusCode).toBe(200);

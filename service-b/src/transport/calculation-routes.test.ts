@@ -1,10 +1,9 @@
 import { sumRules } from '@calculator/proto';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeCalculationStore, type FakeCalculationStore } from '../db/calculation-store.fake.js';
 import type { Calculation } from '../db/calculation-store.js';
-import { createMetrics } from '../observability/metrics.js';
-import { createHttpServer } from './http-server.js';
+import { createTestHttpServer } from './http-server.fake.js';
+import type { createHttpServer } from './http-server.js';
 import { pageCursor } from './page-cursor.js';
 
 let app: ReturnType<typeof createHttpServer> | undefined;
@@ -14,14 +13,7 @@ afterEach(async () => {
 });
 
 function serve(store: FakeCalculationStore = createFakeCalculationStore()) {
-  app = createHttpServer({
-    store,
-    notifications: { subscribe: () => () => {} },
-    metrics: createMetrics(),
-    notReadyReasons: () => [],
-    logger: pino({ level: 'silent' }),
-    maxStreams: 10,
-  });
+  app = createTestHttpServer({ store });
   return app;
 }
 

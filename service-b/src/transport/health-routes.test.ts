@@ -1,18 +1,8 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createFakeCalculationStore } from '../db/calculation-store.fake.js';
-import { createMetrics } from '../observability/metrics.js';
-import { createHttpServer } from './http-server.js';
+import { createTestHttpServer } from './http-server.fake.js';
 
 function serve(notReadyReasons: () => string[]) {
-  return createHttpServer({
-    store: createFakeCalculationStore(),
-    notifications: { subscribe: () => () => {} },
-    metrics: createMetrics(),
-    notReadyReasons,
-    logger: pino({ level: 'silent' }),
-    maxStreams: 10,
-  });
+  return createTestHttpServer({ notReadyReasons });
 }
 
 describe('health endpoints', () => {

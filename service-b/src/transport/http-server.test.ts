@@ -1,10 +1,10 @@
 import { expectProblemAnswer, requestCounts } from '@calculator/proto/testing';
 import { inject } from 'light-my-request';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeCalculationStore, type FakeCalculationStore } from '../db/calculation-store.fake.js';
 import { createMetrics } from '../observability/metrics.js';
-import { createHttpServer } from './http-server.js';
+import { createTestHttpServer } from './http-server.fake.js';
+import type { createHttpServer } from './http-server.js';
 
 let app: ReturnType<typeof createHttpServer> | undefined;
 afterEach(async () => {
@@ -13,14 +13,7 @@ afterEach(async () => {
 });
 
 function serve(store: FakeCalculationStore = createFakeCalculationStore(), maxStreams = 10) {
-  app = createHttpServer({
-    store,
-    notifications: { subscribe: () => () => {} },
-    metrics: createMetrics(),
-    notReadyReasons: () => [],
-    logger: pino({ level: 'silent' }),
-    maxStreams,
-  });
+  app = createTestHttpServer({ store, maxStreams });
   return app;
 }
 
@@ -98,14 +91,7 @@ describe('http_server_request_duration_seconds', () => {
     const store = createFakeCalculationStore();
     const [calculation] = store.add('alice');
     const metrics = createMetrics();
-    app = createHttpServer({
-      store,
-      notifications: { subscribe: () => () => {} },
-      metrics,
-      notReadyReasons: () => [],
-      logger: pino({ level: 'silent' }),
-      maxStreams: 10,
-    });
+    app = createTestHttpServer({ store, metrics });
     expect((await get(`/v1/calculations/${calculation?.eventId}`)).statusCode).toBe(200);
     expect((await get('/v1/users/alice/calculations?limit=5')).statusCode).toBe(200);
     expect((await get('/v1/users/bob/calculations')).statusCode).toBe(200);

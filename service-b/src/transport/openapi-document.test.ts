@@ -1,10 +1,7 @@
 import type { OpenApiDocument } from '@calculator/proto';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createFakeCalculationStore } from '../db/calculation-store.fake.js';
-import { createMetrics } from '../observability/metrics.js';
 import { HTTP_ERRORS, type HttpErrorCode } from './error-status.js';
-import { createHttpServer } from './http-server.js';
+import { createTestHttpServer } from './http-server.fake.js';
 
 const V1_ROUTES = [
   'GET /v1/calculations/{eventId}',
@@ -16,14 +13,7 @@ const V1_ROUTES = [
 ];
 
 async function servedDocument() {
-  const app = createHttpServer({
-    store: createFakeCalculationStore(),
-    notifications: { subscribe: () => () => {} },
-    metrics: createMetrics(),
-    notReadyReasons: () => [],
-    logger: pino({ level: 'silent' }),
-    maxStreams: 10,
-  });
+  const app = createTestHttpServer();
   const response = await app.inject({ method: 'GET', url: '/v1/openapi.json' });
   await app.close();
   expect(response.statusCode).toBe(200);

@@ -1,10 +1,10 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeCalculationStore, type FakeCalculationStore } from '../db/calculation-store.fake.js';
 import type { Calculation } from '../db/calculation-store.js';
 import type { NotificationSubscriber } from '../db/notification-listener.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
-import { createHttpServer } from './http-server.js';
+import { createTestHttpServer } from './http-server.fake.js';
+import type { createHttpServer } from './http-server.js';
 
 // Polls often: the default 50 ms interval would make up most of these tests' run time.
 const eventually = (check: () => void) => vi.waitFor(check, { interval: 2 });
@@ -41,12 +41,10 @@ function serve(options: { store?: FakeCalculationStore; maxStreams?: number; kee
   const store = options.store ?? createFakeCalculationStore();
   const notifications = fakeNotifications();
   const metrics: Metrics = createMetrics();
-  app = createHttpServer({
+  app = createTestHttpServer({
     store,
     notifications,
     metrics,
-    notReadyReasons: () => [],
-    logger: pino({ level: 'silent' }),
     maxStreams: options.maxStreams ?? 10,
     keepAliveMs: options.keepAliveMs ?? 60_000,
   });
