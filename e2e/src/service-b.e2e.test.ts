@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { findRecordByEventId, produceRecord, produceRecords, type RawRecord } from './kafka-records.js';
 import { loadWithRetries } from './load-with-retries.js';
@@ -392,6 +393,59 @@ describe('service-b query API and live stream', () => {
     close();
     expect(streamed.map((c) => c.sum)).toEqual([2, 3, 4]);
     expect(streamed.map((c) => c.eventId)).toEqual(answers.slice(1).map((a) => a.eventId));
+  });
+
+  it('holds a calculation back from pages and streams while an older transaction runs, then delivers it', async () => {
+    // Apply transactions run side by side; a reader takes only rows below the oldest transaction
+    // still running. Hold one open (it has an id, as an apply transaction has) and the calculation
+    // applied after it must wait for it: counted in the summary, but not yet paged, found or streamed.
+    const older = new pg.Client({
+      host: stack.postgres.host,
+      port: stack.postgres.port,
+      ...stack.postgres.roles.serviceB,
+      database: stack.postgres.databases.results,
+      application_name: 'e2e-older-transaction',
+    });
+    await older.connect();
+    const { client, close } = calculatorClient();
+    const userId = freshUserId('horizon');
+    let answer: { eventId: string } | undefined;
+    let arrivedAt = 0;
+    let endedAt = 0;
+    try {
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      const streamed = readStream(
+        `${stack.serviceBUrl}/v1/users/${userId}/stream`,
+        {},
+        1,
+        async () => {
+          answer = await client.calculateSum({ userId, operands: [2, 3] });
+        },
+        () => {
+          arrivedAt = Date.now();
+          return true;
+        },
+      );
+      await eventually('the calculation to be applied', async () =>
+        (await summaryOf(userId))?.calculationCount === 1 ? true : undefined,
+      );
+      const held = await getServiceB<{ items: Calculation[] }>(`/v1/users/${userId}/calculations`);
+      expect(held.body.items).toEqual([]);
+      expect((await getServiceB(`/v1/calculations/${answer?.eventId}`)).status).toBe(404);
+
+      endedAt = Date.now();
+      await older.query('ROLLBACK');
+      const [received] = await streamed;
+      expect(received?.eventId).toBe(answer?.eventId);
+      expect(arrivedAt).toBeGreaterThanOrEqual(endedAt);
+      const shown = await getServiceB<{ items: Calculation[] }>(`/v1/users/${userId}/calculations`);
+      expect(shown.body.items.map((c) => c.eventId)).toEqual([answer?.eventId]);
+      expect((await getServiceB(`/v1/calculations/${answer?.eventId}`)).status).toBe(200);
+    } finally {
+      close();
+      await older.end();
+    }
   });
 
   it("streams every user's calculations live on /v1/stream, on either instance, in apply order", async () => {

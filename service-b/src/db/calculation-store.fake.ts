@@ -6,6 +6,11 @@ export interface FakeCalculationStore extends CalculationStore {
   add(userId: string, count?: number): Calculation[];
   /** The next `count` reads fail, as with the database down. */
   failNextReads(count: number): void;
+  /**
+   * Hides the calculations from `seq` on, as an older apply transaction still running holds them
+   * above the visibility horizon; undefined shows them all again.
+   */
+  holdBackFrom(seq: number | undefined): void;
   readonly reads: number;
 }
 
@@ -14,6 +19,11 @@ export function createFakeCalculationStore(): FakeCalculationStore {
   let nextSeq = 1;
   let failures = 0;
   let reads = 0;
+  let horizon: number | undefined;
+  const visible = () => {
+    const below = horizon;
+    return below === undefined ? calculations : calculations.filter((c) => Number(c.seq) < below);
+  };
 
   const read = <T>(answer: () => T): Promise<T> => {
     reads++;
@@ -48,10 +58,13 @@ export function createFakeCalculationStore(): FakeCalculationStore {
     failNextReads(count) {
       failures = count;
     },
+    holdBackFrom(seq) {
+      horizon = seq;
+    },
     async applyBatch() {
       throw new Error('the fake store applies through add()');
     },
-    findCalculation: (eventId) => read(() => calculations.find((c) => c.eventId === eventId)),
+    findCalculation: (eventId) => read(() => visible().find((c) => c.eventId === eventId)),
     findUserSummary: (userId) =>
       read((): UserSummary | undefined => {
         const mine = calculations.filter((c) => c.userId === userId);
@@ -60,17 +73,19 @@ export function createFakeCalculationStore(): FakeCalculationStore {
       }),
     listUserCalculations: (userId, { beforeSeq, limit }) =>
       read(() =>
-        calculations
+        visible()
           .filter((c) => c.userId === userId && (beforeSeq === undefined || BigInt(c.seq) < BigInt(beforeSeq)))
           .reverse()
           .slice(0, limit),
       ),
     listCalculationsAfter: (afterSeq, { userId, limit }) =>
       read(() =>
-        calculations
+        visible()
           .filter((c) => (userId === undefined || c.userId === userId) && BigInt(c.seq) > BigInt(afterSeq))
           .slice(0, limit),
       ),
-    latestSeq: () => read(() => calculations.at(-1)?.seq ?? '0'),
+    latestSeq: () => read(() => visible().at(-1)?.seq ?? '0'),
+    // Not counted as a read: it touches no table.
+    visibleUpTo: async () => String(horizon ?? nextSeq),
   };
 }

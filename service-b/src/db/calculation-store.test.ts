@@ -1,7 +1,7 @@
 import type { SumCalculated } from '@calculator/proto';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createCalculationStore, type DeliveredEvent, type StorePool } from './calculation-store.js';
+import { createCalculationStore, type DeliveredEvent, SEQ_PER_TRANSACTION, type StorePool } from './calculation-store.js';
 import type { Statement } from './in-transaction.js';
 
 const event = (n: number): SumCalculated => ({
@@ -33,7 +33,7 @@ function fakePool(options: { inserted?: { event_id: string; seq: string }[]; fai
 }
 
 describe('createCalculationStore().applyBatch', () => {
-  it('locks, applies and notifies in one named statement: one round trip, one transaction', async () => {
+  it('numbers, applies and notifies in one named statement, taking no lock: one round trip, one transaction', async () => {
     const { pool, statements } = fakePool({
       inserted: [
         { event_id: event(1).eventId, seq: '9' },
@@ -45,13 +45,30 @@ describe('createCalculationStore().applyBatch', () => {
     expect(statements).toHaveLength(1);
     const [apply] = statements;
     expect(apply?.name).toBe('apply-batch');
-    // The lock is the statement's first step, and the notification names the highest new seq.
-    expect(apply?.text.indexOf('pg_advisory_xact_lock(1667329123)')).toBeLessThan(
-      apply?.text.indexOf('INSERT INTO calculations') ?? 0,
-    );
+    // Instances apply side by side: no lock; seq comes from the transaction's id and the row's place.
+    expect(apply?.text).not.toMatch(/lock/i);
+    expect(apply?.text).toContain(`pg_current_xact_id()::text::bigint * ${SEQ_PER_TRANSACTION}`);
+    expect(apply?.text).toContain('numbered.first_seq + e.place AS seq');
     expect(apply?.text).toContain(
       "pg_notify('calculations_applied', max(seq)::text) FROM inserted HAVING count(*) > 0",
     );
+  });
+
+  it('gives each event of the batch its place, which numbers it within the transaction', async () => {
+    const values: unknown[][] = [];
+    const pool: StorePool = {
+      query: async <R extends pg.QueryResultRow>(statement: Statement) => {
+        values.push(typeof statement === 'string' ? [] : (statement.values ?? []));
+        return { rows: [] as R[] };
+      },
+    };
+    await createCalculationStore(pool).applyBatch([delivered(5), delivered(6), delivered(7)]);
+    const rows = JSON.parse(String(values[0]?.[0])) as { place: number; event_id: string }[];
+    expect(rows.map((row) => [row.place, row.event_id])).toEqual([
+      [0, event(5).eventId],
+      [1, event(6).eventId],
+      [2, event(7).eventId],
+    ]);
   });
 
   it('returns no event when every event was a duplicate', async () => {
@@ -68,5 +85,20 @@ describe('createCalculationStore().applyBatch', () => {
     const { pool, statements } = fakePool();
     expect(await createCalculationStore(pool).applyBatch([])).toEqual([]);
     expect(statements).toEqual([]);
+  });
+});
+
+describe('createCalculationStore() reads', () => {
+  it('reads only below the visibility horizon, in every query that hands out a seq', async () => {
+    const { pool, statements } = fakePool();
+    const store = createCalculationStore(pool);
+    await store.findCalculation(event(1).eventId);
+    await store.listUserCalculations('alice', { limit: 10 });
+    await store.listCalculationsAfter('0', { limit: 10 });
+    await store.listCalculationsAfter('0', { userId: 'alice', limit: 10 });
+    await store.latestSeq();
+    const horizon = `seq < pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${SEQ_PER_TRANSACTION}`;
+    expect(statements).toHaveLength(5);
+    for (const { text } of statements) expect(text).toContain(horizon);
   });
 });

@@ -38,37 +38,50 @@ export interface CalculationStore {
   listUserCalculations(userId: string, page: { beforeSeq?: string; limit: number }): Promise<Calculation[]>;
   /** Calculations applied after `afterSeq`, oldest first; every user's, or one user's. */
   listCalculationsAfter(afterSeq: string, options: { userId?: string; limit: number }): Promise<Calculation[]>;
-  /** The seq of the latest applied calculation, '0' while there is none. */
+  /** The seq of the latest visible calculation, '0' while there is none. */
   latestSeq(): Promise<string>;
+  /**
+   * The visibility horizon: every calculation with a smaller seq that will ever exist can be read
+   * now. A reader notified of a seq at or above it reads again once it has moved past.
+   */
+  visibleUpTo(): Promise<string>;
 }
 
 /** Notified, with the highest seq applied, when an apply transaction commits new calculations. */
 export const CALCULATIONS_APPLIED_CHANNEL = 'calculations_applied';
 
-// Serialises apply transactions, so seq order is commit order (see migrations/002_calculation_seq.sql).
-// Any constant works as long as nothing else in service-b's database uses it; this one is "calc" in ASCII.
-const APPLY_LOCK_KEY = 0x63616c63;
+/**
+ * A batch's rows are numbered from its transaction's id, 16384 apart (see
+ * migrations/004_seq_by_transaction.sql): apply transactions run side by side, and `seq` still
+ * orders them. A batch must not exceed SEQ_PER_TRANSACTION rows.
+ */
+export const SEQ_PER_TRANSACTION = 16_384;
 
-// One statement, so one transaction and one round trip: take the apply lock, insert the new
-// calculations (the primary key skips duplicates, within the batch too), add exactly those rows to
-// the per-user summaries, and notify the highest new seq (delivered at commit, so a woken stream
-// finds the rows; nobody is notified when every event was a duplicate). The lock is read before
-// any input row, and DISTINCT ON reads every input row before the INSERT draws the first seq, so
-// the lock is held before any seq is drawn and until the commit.
+// What readers may see: rows below the oldest transaction still running anywhere in the cluster
+// (pg_snapshot_xmin of this statement's snapshot), numbered as APPLY_BATCH numbers them. Every
+// transaction below it has ended, and every later one numbers its rows above it, so no row ever
+// appears below a seq a reader was given.
+const VISIBLE = `seq < pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${SEQ_PER_TRANSACTION}`;
+
+// One statement, so one transaction and one round trip: number the new calculations from the
+// transaction's id, insert them (the primary key skips duplicates, within the batch too), add
+// exactly those rows to the per-user summaries, and notify the highest new seq (delivered at
+// commit; nobody is notified when every event was a duplicate).
 const APPLY_BATCH = `
-  WITH locked AS MATERIALIZED (
-    SELECT pg_advisory_xact_lock(${APPLY_LOCK_KEY})
+  WITH numbered AS MATERIALIZED (
+    SELECT pg_current_xact_id()::text::bigint * ${SEQ_PER_TRANSACTION} AS first_seq
   ),
   incoming AS (
-    SELECT DISTINCT ON (event_id) e.*
-    FROM locked, jsonb_to_recordset($1::jsonb) AS e(
-      event_id uuid, user_id text, operands double precision[], sum double precision,
+    SELECT DISTINCT ON (event_id) e.*, numbered.first_seq + e.place AS seq
+    FROM numbered, jsonb_to_recordset($1::jsonb) AS e(
+      place integer, event_id uuid, user_id text, operands double precision[], sum double precision,
       request_id text, created_at_ms bigint, kafka_partition integer, kafka_offset bigint)
+    ORDER BY event_id, e.place
   ),
   inserted AS (
     INSERT INTO calculations
-      (event_id, user_id, operands, sum, request_id, created_at, kafka_partition, kafka_offset)
-    SELECT event_id, user_id, operands, sum, request_id, to_timestamp(created_at_ms / 1000.0),
+      (seq, event_id, user_id, operands, sum, request_id, created_at, kafka_partition, kafka_offset)
+    SELECT seq, event_id, user_id, operands, sum, request_id, to_timestamp(created_at_ms / 1000.0),
            kafka_partition, kafka_offset
     FROM incoming
     ON CONFLICT (event_id) DO NOTHING
@@ -93,25 +106,28 @@ const CALCULATION_COLUMNS = `
   seq::text AS seq, event_id::text AS "eventId", user_id AS "userId", operands, sum, request_id AS "requestId",
   created_at AS "createdAt", applied_at AS "appliedAt"`;
 
-const CALCULATION_BY_ID = `SELECT ${CALCULATION_COLUMNS} FROM calculations WHERE event_id = $1`;
+const CALCULATION_BY_ID = `SELECT ${CALCULATION_COLUMNS} FROM calculations WHERE event_id = $1 AND ${VISIBLE}`;
 
 // Without a cursor the bound is the largest bigint, so one plan serves every page: an index range scan.
 const USER_CALCULATIONS_BEFORE = `
   SELECT ${CALCULATION_COLUMNS} FROM calculations
-  WHERE user_id = $1 AND seq < COALESCE($2::bigint, 9223372036854775807)
+  WHERE user_id = $1 AND seq < COALESCE($2::bigint, 9223372036854775807) AND ${VISIBLE}
   ORDER BY calculations.seq DESC LIMIT $3`;
 
 const CALCULATIONS_AFTER = `
   SELECT ${CALCULATION_COLUMNS} FROM calculations
-  WHERE seq > $1::bigint
+  WHERE seq > $1::bigint AND ${VISIBLE}
   ORDER BY calculations.seq LIMIT $2`;
 
 const USER_CALCULATIONS_AFTER = `
   SELECT ${CALCULATION_COLUMNS} FROM calculations
-  WHERE user_id = $1 AND seq > $2::bigint
+  WHERE user_id = $1 AND seq > $2::bigint AND ${VISIBLE}
   ORDER BY calculations.seq LIMIT $3`;
 
-const LATEST_SEQ = 'SELECT COALESCE(max(seq), 0)::text AS seq FROM calculations';
+const LATEST_SEQ = `SELECT COALESCE(max(seq), 0)::text AS seq FROM calculations WHERE ${VISIBLE}`;
+
+// Where readers stand: every row below it that will ever exist is visible now.
+const VISIBLE_UP_TO = `SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${SEQ_PER_TRANSACTION})::text AS seq`;
 
 const SUMMARY_BY_USER = `
   SELECT user_id AS "userId", calculation_count::float8 AS "calculationCount", total
@@ -130,7 +146,11 @@ export function createCalculationStore(pool: StorePool): CalculationStore {
   return {
     async applyBatch(deliveries) {
       if (deliveries.length === 0) return [];
-      const rows = deliveries.map(({ event, partition, offset }) => ({
+      if (deliveries.length > SEQ_PER_TRANSACTION) {
+        throw new RangeError(`a batch holds at most ${SEQ_PER_TRANSACTION} events, not ${deliveries.length}`);
+      }
+      const rows = deliveries.map(({ event, partition, offset }, place) => ({
+        place,
         event_id: event.eventId,
         user_id: event.userId,
         operands: event.operands,
@@ -171,6 +191,10 @@ export function createCalculationStore(pool: StorePool): CalculationStore {
     },
     async latestSeq() {
       const result = await pool.query<{ seq: string }>(LATEST_SEQ);
+      return result.rows[0]?.seq ?? '0';
+    },
+    async visibleUpTo() {
+      const result = await pool.query<{ seq: string }>(VISIBLE_UP_TO);
       return result.rows[0]?.seq ?? '0';
     },
   };

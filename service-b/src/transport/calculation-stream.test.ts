@@ -54,6 +54,43 @@ describe('openCalculationStream', () => {
     await stream.close();
   });
 
+  it('reads again, without another notification, a calculation held back by an older running transaction', async () => {
+    const store = createFakeCalculationStore();
+    store.add('alice', 2);
+    let text = '';
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        text += chunk.toString('utf8');
+        done();
+      },
+    });
+    const stream = openCalculationStream({
+      sink,
+      store,
+      lastEventId: '0',
+      keepAliveMs: 60_000,
+      logger,
+      onClose: () => {},
+    });
+    await eventually(() => expect(text).toContain('id: 2\n'));
+    // 3 is still being applied by an older transaction; 4 has committed and its notification comes.
+    store.add('alice', 2);
+    store.holdBackFrom(3);
+    stream.wake('4');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(text).not.toContain('id: 3\n');
+    const readsWhileHeld = store.reads;
+    expect(readsWhileHeld).toBeGreaterThan(2);
+    // The older transaction commits: no notification is needed for the stream to send both, in order.
+    store.holdBackFrom(undefined);
+    await eventually(() => expect(text).toContain('id: 4\n'));
+    expect(text.indexOf('id: 3\n')).toBeLessThan(text.indexOf('id: 4\n'));
+    const reads = store.reads;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(store.reads).toBe(reads);
+    await stream.close();
+  });
+
   it('skips its query when woken for calculations it has already sent', async () => {
     const store = createFakeCalculationStore();
     store.add('alice', 3);

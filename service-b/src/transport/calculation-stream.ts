@@ -8,7 +8,7 @@ import { formatSseId, formatSseMessage, SSE_KEEP_ALIVE } from './format-sse-mess
 export interface CalculationStreamOptions {
   /** The response, headers already sent. */
   sink: Writable;
-  store: Pick<CalculationStore, 'listCalculationsAfter' | 'latestSeq'>;
+  store: Pick<CalculationStore, 'listCalculationsAfter' | 'latestSeq' | 'visibleUpTo'>;
   /** Only this user's calculations; every user's when undefined. */
   userId?: string;
   /** The seq to resume after; undefined starts after the latest calculation applied. */
@@ -31,6 +31,13 @@ export const STREAM_PAGE_SIZE = 500;
 
 const MAX_BACKOFF_MS = 5000;
 
+/**
+ * How soon a stream looks again for a calculation it was told of but cannot read yet: committed,
+ * but above the visibility horizon while an older transaction is still running (see
+ * calculation-store.ts). Such transactions last milliseconds.
+ */
+export const HELD_BACK_RETRY_MS = 10;
+
 const toMessage = (calculation: Calculation) =>
   formatSseMessage({ id: calculation.seq, event: 'calculation', data: JSON.stringify(calculation) });
 
@@ -38,10 +45,13 @@ const toMessage = (calculation: Calculation) =>
  * One client's server-sent event stream. The database is the only source: each wake-up reads the
  * rows after the last one sent, in seq order, so a client that resumes with its Last-Event-ID gets
  * every calculation exactly once, and a slow client holds back its own reads instead of buffering.
+ * A notified calculation still held back by an older running transaction is read again shortly.
  */
 export function openCalculationStream(options: CalculationStreamOptions): CalculationStream {
   const { sink, store, userId, logger } = options;
   let lastSent = options.lastEventId;
+  /** The highest seq a notification named that this stream may not have read yet. */
+  let awaited: bigint | undefined;
   let pending = false;
   let pumping = false;
   let pumped: Promise<void> = Promise.resolve();
@@ -78,8 +88,17 @@ export function openCalculationStream(options: CalculationStreamOptions): Calcul
       for (let failures = 0; pending && !closed; ) {
         pending = false;
         try {
+          const target = awaited;
+          // Read after the horizon: when it is past the notified seq, so is the read's own.
+          const caughtUp = target === undefined || BigInt(await store.visibleUpTo()) > target;
           await sendNewRows();
           failures = 0;
+          if (caughtUp) {
+            if (awaited === target) awaited = undefined;
+          } else {
+            pending = true;
+            await sleep(HELD_BACK_RETRY_MS, undefined, { signal: closing.signal }).catch(() => {});
+          }
         } catch (error) {
           if (closed) return;
           failures++;
@@ -98,6 +117,7 @@ export function openCalculationStream(options: CalculationStreamOptions): Calcul
   function wake(maxSeq?: string) {
     if (closed) return;
     if (maxSeq !== undefined && lastSent !== undefined && BigInt(maxSeq) <= BigInt(lastSent)) return;
+    if (maxSeq !== undefined && (awaited === undefined || BigInt(maxSeq) > awaited)) awaited = BigInt(maxSeq);
     pending = true;
     if (!pumping) pumped = pump();
   }

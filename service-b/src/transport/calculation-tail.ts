@@ -1,6 +1,6 @@
 import type { Calculation, CalculationStore } from '../db/calculation-store.js';
 
-type StreamSource = Pick<CalculationStore, 'listCalculationsAfter' | 'latestSeq'>;
+type StreamSource = Pick<CalculationStore, 'listCalculationsAfter' | 'latestSeq' | 'visibleUpTo'>;
 
 /**
  * The newest calculations, shared by every live stream of this instance. A notification wakes every
@@ -9,8 +9,9 @@ type StreamSource = Pick<CalculationStore, 'listCalculationsAfter' | 'latestSeq'
  * memory. A stream further behind than the tail reaches (a resume from an old Last-Event-ID, a slow
  * client) reads the database itself, as before.
  *
- * It relies on what the streams already rely on: apply transactions commit in seq order, so once
- * the rows after N have been read, no row with a smaller seq can appear later.
+ * It relies on what the streams already rely on: reads take only rows below the visibility horizon
+ * (calculation-store.ts), so once the rows after N have been read, no row with a smaller seq can
+ * appear later.
  */
 export function createCalculationTail(store: StreamSource, capacity: number): StreamSource {
   /** Every calculation with coveredFrom < seq <= head is in `rows`, oldest first. */
@@ -74,6 +75,7 @@ export function createCalculationTail(store: StreamSource, capacity: number): St
 
   return {
     latestSeq: () => store.latestSeq(),
+    visibleUpTo: () => store.visibleUpTo(),
     async listCalculationsAfter(afterSeq, { userId, limit }) {
       await refresh();
       const after = BigInt(afterSeq);

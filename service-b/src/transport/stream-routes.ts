@@ -15,7 +15,7 @@ const USER_STREAM = '/v1/users/:userId/stream';
 export const STREAM_ROUTES: ReadonlySet<string> = new Set([ALL_STREAM, USER_STREAM]);
 
 export interface StreamRoutesDeps {
-  store: Pick<CalculationStore, 'listCalculationsAfter' | 'latestSeq'>;
+  store: Pick<CalculationStore, 'listCalculationsAfter' | 'latestSeq' | 'visibleUpTo'>;
   notifications: Pick<NotificationListener, 'subscribe'>;
   metrics: Pick<Metrics, 'streamsOpen' | 'streamsRejected'>;
   maxStreams: number;

@@ -1,0 +1,16 @@
+-- Apply order without serialising the apply transactions (it replaces 002's advisory lock).
+--
+-- Before, every apply transaction took one advisory lock, so seq (an identity) followed commit order;
+-- the instances applied one at a time. Now a row's seq is its apply transaction's id times 16384
+-- plus its place in the batch (a batch holds at most 10,000 events, KAFKA_MAX_BATCH_SIZE): the
+-- rows of a transaction are consecutive, and transactions are ordered by their ids, whatever order
+-- they commit in. Readers take only rows below the visibility horizon, the oldest transaction id
+-- still running in the cluster (pg_snapshot_xmin of the statement's snapshot) times 16384: every
+-- transaction below it has committed or rolled back, and every later one gets a larger id, so no
+-- row can appear below a seq a reader has seen. That is what `WHERE seq > last seen` relies on.
+--
+-- The rows numbered by the identity keep their seqs: each identity value was drawn in a
+-- transaction whose id times 16384 is larger (a transaction never held 16384 rows), so they stay
+-- below every new one. A transaction left open anywhere in the cluster holds the horizon, and with
+-- it the pages and live streams, at its id until it ends.
+ALTER TABLE calculations ALTER COLUMN seq DROP IDENTITY IF EXISTS;
