@@ -1,4 +1,6 @@
 -- Apply order for calculations, for cursor pagination and the live stream (/v1/…/stream).
+-- (Superseded by 004_seq_by_transaction.sql: apply transactions no longer take a lock, and seq is
+-- numbered from the transaction's id. What follows describes this migration as it ran.)
 --
 -- applyBatch takes a transaction-level advisory lock before inserting, so apply transactions run
 -- one at a time: a row's seq is drawn after every earlier transaction has committed, and commit
