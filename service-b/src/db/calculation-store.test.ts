@@ -1,7 +1,12 @@
 import type { SumCalculated } from '@calculator/proto';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createCalculationStore, type DeliveredEvent, SEQ_PER_TRANSACTION, type StorePool } from './calculation-store.js';
+import {
+  createCalculationStore,
+  type DeliveredEvent,
+  SEQ_PER_TRANSACTION,
+  type StorePool,
+} from './calculation-store.js';
 import type { Statement } from './in-transaction.js';
 
 const event = (n: number): SumCalculated => ({
