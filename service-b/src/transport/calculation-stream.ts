@@ -34,9 +34,11 @@ const MAX_BACKOFF_MS = 5000;
 /**
  * How soon a stream looks again for a calculation it was told of but cannot read yet: committed,
  * but above the visibility horizon while an older transaction is still running (see
- * calculation-store.ts). Such transactions last milliseconds.
+ * calculation-store.ts). Apply transactions last milliseconds; one left open for long (a session
+ * anywhere in the cluster) is looked at less and less often, up to once a second.
  */
 export const HELD_BACK_RETRY_MS = 10;
+const HELD_BACK_MAX_RETRY_MS = 1000;
 
 const toMessage = (calculation: Calculation) =>
   formatSseMessage({ id: calculation.seq, event: 'calculation', data: JSON.stringify(calculation) });
@@ -85,7 +87,7 @@ export function openCalculationStream(options: CalculationStreamOptions): Calcul
   async function pump(): Promise<void> {
     pumping = true;
     try {
-      for (let failures = 0; pending && !closed; ) {
+      for (let failures = 0, heldBack = 0; pending && !closed; ) {
         pending = false;
         try {
           const target = awaited;
@@ -94,10 +96,12 @@ export function openCalculationStream(options: CalculationStreamOptions): Calcul
           await sendNewRows();
           failures = 0;
           if (caughtUp) {
+            heldBack = 0;
             if (awaited === target) awaited = undefined;
           } else {
             pending = true;
-            await sleep(HELD_BACK_RETRY_MS, undefined, { signal: closing.signal }).catch(() => {});
+            const delayMs = Math.min(HELD_BACK_MAX_RETRY_MS, HELD_BACK_RETRY_MS * 2 ** heldBack++);
+            await sleep(delayMs, undefined, { signal: closing.signal }).catch(() => {});
           }
         } catch (error) {
           if (closed) return;

@@ -24,6 +24,25 @@ describe('createCalculationTail', () => {
     expect(store.reads - readsBefore).toBe(1);
   });
 
+  it('asks the database for the visibility horizon once for the streams that ask together', async () => {
+    const store = createFakeCalculationStore();
+    let asked = 0;
+    const counting = {
+      ...store,
+      visibleUpTo: () => {
+        asked++;
+        return store.visibleUpTo();
+      },
+    };
+    const tail = createCalculationTail(counting, 100);
+    store.add('alice', 2);
+    expect(await Promise.all([tail.visibleUpTo(), tail.visibleUpTo(), tail.visibleUpTo()])).toEqual(['3', '3', '3']);
+    expect(asked).toBe(1);
+    store.holdBackFrom(2);
+    expect(await tail.visibleUpTo()).toBe('2');
+    expect(asked).toBe(2);
+  });
+
   it('answers a stream behind what the tail holds from the database', async () => {
     const store = createFakeCalculationStore();
     store.add('alice', 3);

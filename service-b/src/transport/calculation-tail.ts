@@ -22,6 +22,7 @@ export function createCalculationTail(store: StreamSource, capacity: number): St
   /** True in the tick a read started: a caller arriving then was woken before the read began. */
   let joinable = false;
   let queued: Promise<void> | undefined;
+  let horizonRead: Promise<string> | undefined;
 
   async function readNewRows(): Promise<void> {
     if (head === undefined) {
@@ -75,7 +76,14 @@ export function createCalculationTail(store: StreamSource, capacity: number): St
 
   return {
     latestSeq: () => store.latestSeq(),
-    visibleUpTo: () => store.visibleUpTo(),
+    // Streams woken together ask together: they share one query. An answer from a query that
+    // began before a stream asked is no larger than the horizon then, so at worst it reads again.
+    visibleUpTo() {
+      horizonRead ??= store.visibleUpTo().finally(() => {
+        horizonRead = undefined;
+      });
+      return horizonRead;
+    },
     async listCalculationsAfter(afterSeq, { userId, limit }) {
       await refresh();
       const after = BigInt(afterSeq);
