@@ -61,7 +61,8 @@ export const SEQ_PER_TRANSACTION = 16_384;
 // (pg_snapshot_xmin of this statement's snapshot), numbered as APPLY_BATCH numbers them. Every
 // transaction below it has ended, and every later one numbers its rows above it, so no row ever
 // appears below a seq a reader was given.
-const VISIBLE = `seq < pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${SEQ_PER_TRANSACTION}`;
+const HORIZON = `pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${SEQ_PER_TRANSACTION}`;
+const VISIBLE = `seq < ${HORIZON}`;
 
 // One statement, so one transaction and one round trip: number the new calculations from the
 // transaction's id, insert them (the primary key skips duplicates, within the batch too), add
@@ -127,7 +128,7 @@ const USER_CALCULATIONS_AFTER = `
 const LATEST_SEQ = `SELECT COALESCE(max(seq), 0)::text AS seq FROM calculations WHERE ${VISIBLE}`;
 
 // Where readers stand: every row below it that will ever exist is visible now.
-const VISIBLE_UP_TO = `SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${SEQ_PER_TRANSACTION})::text AS seq`;
+const VISIBLE_UP_TO = `SELECT (${HORIZON})::text AS seq`;
 
 const SUMMARY_BY_USER = `
   SELECT user_id AS "userId", calculation_count::float8 AS "calculationCount", total
