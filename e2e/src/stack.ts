@@ -29,6 +29,8 @@ export const stack = {
   /** Jaeger's query API (the trace backend). */
   jaegerUrl: `http://${host}:${env.JAEGER_QUERY_PORT ?? '16686'}`,
   serviceAInstances: Number(env.SERVICE_A_INSTANCES ?? '2'),
+  /** Calls in flight on service-a-1 before nginx sends calls to the other instances (0: round-robin). */
+  serviceASpillAt: Number(env.SERVICE_A_SPILL_AT ?? '32'),
   registryUrl: `http://${host}:${env.REGISTRY_PORT ?? '8081'}/apis/ccompat/v7`,
   supervisorConf: resolve(env.RUN_DIR ?? resolve(import.meta.dirname, '../../.run'), 'conf/supervisord.conf'),
   connectUrl: `http://${host}:${env.CONNECT_PORT ?? '8083'}`,

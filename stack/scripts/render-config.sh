@@ -20,6 +20,12 @@ render "$STACK_DIR/monitoring/jaeger.yaml" "$conf/jaeger.yaml"
 (umask 077 && envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${PG_OS_USER} \${STACK_PROCESS_USER}" \
   < "$STACK_DIR/supervisor/supervisord.conf" > "$conf/supervisord.conf")
 chmod 600 "$conf/supervisord.conf"
+# With SERVICE_A_SPILL_AT > 0 and more than one instance, the first takes calls until that many are
+# in flight there (or it is down) and the others, nginx's backup servers, take the rest.
+spill_role() {
+  if [ "$SERVICE_A_SPILL_AT" -eq 0 ] || [ "$SERVICE_A_INSTANCES" -eq 1 ]; then return; fi
+  if [ "$1" -eq 1 ]; then echo " max_conns=$SERVICE_A_SPILL_AT"; else echo " backup"; fi
+}
 upstream=""
 http_upstream=""
 service_b_upstream=""
@@ -28,8 +34,8 @@ for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
   INSTANCE=$i INSTANCE_GRPC_PORT=$((SERVICE_A_BASE_PORT + i)) INSTANCE_HTTP_PORT=$((SERVICE_A_HTTP_BASE_PORT + i)) \
     envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_GRPC_PORT} \${INSTANCE_HTTP_PORT} \${STACK_PROCESS_USER}" \
     < "$STACK_DIR/supervisor/service-a.conf" >> "$conf/supervisord.conf"
-  upstream+="    server $STACK_HOST:$((SERVICE_A_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
-  http_upstream+="    server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=1 fail_timeout=5s;"$'\n'
+  upstream+="    server $STACK_HOST:$((SERVICE_A_BASE_PORT + i)) max_fails=1 fail_timeout=5s$(spill_role "$i");"$'\n'
+  http_upstream+="    server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=1 fail_timeout=5s$(spill_role "$i");"$'\n'
   instance_upstreams+="  upstream service-a-$i { server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=0; }"$'\n'
 done
 # One supervisor program per service-b instance; they share the consumer group and the database.
