@@ -8,7 +8,7 @@ WITH_CLIENT_ENV = $(WITH_STACK_ENV) KAFKA_BROKERS="$${KAFKA_BROKERS:-$$STACK_HOS
 	SCHEMA_REGISTRY_URL="$${SCHEMA_REGISTRY_URL:-http://$$STACK_HOST:$$REGISTRY_PORT/apis/ccompat/v7}" \
 	KAFKA_TOPIC="$$USER_EVENTS_TOPIC"
 
-.PHONY: help up down status logs clean deps build lint typecheck test-unit test-e2e test bench bench-ceiling chaos inspect replay-dlq consumer-groups
+.PHONY: help up down status logs clean deps build lint typecheck test-unit test-e2e test bench bench-ceiling bench-floor chaos inspect replay-dlq consumer-groups
 
 help: ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,10 @@ bench: up ## k6 at RATE/s for DURATION through nginx (defaults 3000/s, 60s); wri
 bench-ceiling: up ## the highest rate held through nginx (ghz, steps up to p99 > 50 ms or errors); writes bench/ceiling.md
 	@bash stack/scripts/install-ghz.sh
 	@bash loadtest/ceiling.sh
+
+bench-floor: deps ## the gRPC transport's own CPU per call by rate (ghz to a bare grpc-js server); writes bench/transport-floor.md
+	@bash stack/scripts/install-ghz.sh
+	@bash loadtest/transport-floor.sh
 
 chaos: up ## each fault (kills, restarts, rebalance, slot guard) under ghz load at CHAOS_RATE (500/s), reconciled; writes bench/chaos.md
 	@bash stack/scripts/install-ghz.sh
