@@ -31,6 +31,10 @@ export const stack = {
   serviceAInstances: Number(env.SERVICE_A_INSTANCES ?? '2'),
   /** Calls in flight on service-a-1 before nginx sends calls to the other instances (0: round-robin). */
   serviceASpillAt: Number(env.SERVICE_A_SPILL_AT ?? '32'),
+  /** Group commits in flight per service-a instance. */
+  serviceAOutboxMaxInFlight: Number(env.SERVICE_A_OUTBOX_MAX_IN_FLIGHT ?? '1'),
+  /** How long nginx gives an upstream server that refused a connection no calls. */
+  nginxFailTimeoutMs: Number(env.NGINX_UPSTREAM_FAIL_TIMEOUT_SECONDS ?? '5') * 1000,
   registryUrl: `http://${host}:${env.REGISTRY_PORT ?? '8081'}/apis/ccompat/v7`,
   supervisorConf: resolve(env.RUN_DIR ?? resolve(import.meta.dirname, '../../.run'), 'conf/supervisord.conf'),
   connectUrl: `http://${host}:${env.CONNECT_PORT ?? '8083'}`,

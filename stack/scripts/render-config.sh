@@ -22,6 +22,8 @@ render "$STACK_DIR/monitoring/jaeger.yaml" "$conf/jaeger.yaml"
 chmod 600 "$conf/supervisord.conf"
 # With SERVICE_A_SPILL_AT > 0 and more than one instance, the first takes calls until that many are
 # in flight there (or it is down) and the others, nginx's backup servers, take the rest.
+[[ $SERVICE_A_SPILL_AT =~ ^[0-9]+$ ]] || die "SERVICE_A_SPILL_AT must be a whole number of calls (0: round-robin), not '$SERVICE_A_SPILL_AT'"
+[[ $NGINX_UPSTREAM_FAIL_TIMEOUT_SECONDS =~ ^[1-9][0-9]*$ ]] || die "NGINX_UPSTREAM_FAIL_TIMEOUT_SECONDS must be a whole number of seconds, not '$NGINX_UPSTREAM_FAIL_TIMEOUT_SECONDS'"
 spill_role() {
   if [ "$SERVICE_A_SPILL_AT" -eq 0 ] || [ "$SERVICE_A_INSTANCES" -eq 1 ]; then return; fi
   if [ "$1" -eq 1 ]; then echo " max_conns=$SERVICE_A_SPILL_AT"; else echo " backup"; fi
@@ -34,8 +36,8 @@ for i in $(seq 1 "$SERVICE_A_INSTANCES"); do
   INSTANCE=$i INSTANCE_GRPC_PORT=$((SERVICE_A_BASE_PORT + i)) INSTANCE_HTTP_PORT=$((SERVICE_A_HTTP_BASE_PORT + i)) \
     envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_GRPC_PORT} \${INSTANCE_HTTP_PORT} \${STACK_PROCESS_USER}" \
     < "$STACK_DIR/supervisor/service-a.conf" >> "$conf/supervisord.conf"
-  upstream+="    server $STACK_HOST:$((SERVICE_A_BASE_PORT + i)) max_fails=1 fail_timeout=5s$(spill_role "$i");"$'\n'
-  http_upstream+="    server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=1 fail_timeout=5s$(spill_role "$i");"$'\n'
+  upstream+="    server $STACK_HOST:$((SERVICE_A_BASE_PORT + i)) max_fails=1 fail_timeout=${NGINX_UPSTREAM_FAIL_TIMEOUT_SECONDS}s$(spill_role "$i");"$'\n'
+  http_upstream+="    server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=1 fail_timeout=${NGINX_UPSTREAM_FAIL_TIMEOUT_SECONDS}s$(spill_role "$i");"$'\n'
   instance_upstreams+="  upstream service-a-$i { server $STACK_HOST:$((SERVICE_A_HTTP_BASE_PORT + i)) max_fails=0; }"$'\n'
 done
 # One supervisor program per service-b instance; they share the consumer group and the database.
@@ -43,7 +45,7 @@ for i in $(seq 1 "$SERVICE_B_INSTANCES"); do
   INSTANCE=$i INSTANCE_HTTP_PORT=$((SERVICE_B_PORT + i - 1)) \
     envsubst "$(env_vars_of "$STACK_DIR/defaults.env") \${INSTANCE} \${INSTANCE_HTTP_PORT} \${STACK_PROCESS_USER}" \
     < "$STACK_DIR/supervisor/service-b.conf" >> "$conf/supervisord.conf"
-  service_b_upstream+="    server $STACK_HOST:$((SERVICE_B_PORT + i - 1)) max_fails=1 fail_timeout=5s;"$'\n'
+  service_b_upstream+="    server $STACK_HOST:$((SERVICE_B_PORT + i - 1)) max_fails=1 fail_timeout=${NGINX_UPSTREAM_FAIL_TIMEOUT_SECONDS}s;"$'\n'
   instance_upstreams+="  upstream service-b-$i { server $STACK_HOST:$((SERVICE_B_PORT + i - 1)) max_fails=0; }"$'\n'
 done
 SERVICE_A_UPSTREAM_SERVERS=$upstream SERVICE_A_HTTP_UPSTREAM_SERVERS=$http_upstream \

@@ -16,6 +16,18 @@ describe('createMetrics', () => {
     expect(text).toMatch(/^outbox_writes_paused\{.*\} 1$/m);
   });
 
+  it('exports a zero count of OK calls for every CalculatorService method before any call', async () => {
+    const text = await metricsWith(null, false).registry.metrics();
+    for (const method of ['CalculateSum', 'CalculateSums']) {
+      expect(text).toMatch(
+        new RegExp(
+          `^grpc_server_handled_total\\{method="/calculator\\.v1\\.CalculatorService/${method}",code="OK",.*\\} 0$`,
+          'm',
+        ),
+      );
+    }
+  });
+
   it('exports no retained-WAL sample while the slot is missing', async () => {
     const text = await metricsWith(null, true).registry.metrics();
     expect(text).not.toMatch(/^replication_slot_retained_wal_bytes\{/m);
