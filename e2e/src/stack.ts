@@ -30,7 +30,7 @@ export const stack = {
   jaegerUrl: `http://${host}:${env.JAEGER_QUERY_PORT ?? '16686'}`,
   serviceAInstances: Number(env.SERVICE_A_INSTANCES ?? '2'),
   /** Calls in flight on service-a-1 before nginx sends calls to the other instances (0: round-robin). */
-  serviceASpillAt: Number(env.SERVICE_A_SPILL_AT ?? '32'),
+  serviceASpillAt: Number(env.SERVICE_A_SPILL_AT ?? '64'),
   /** Group commits in flight per service-a instance. */
   serviceAOutboxMaxInFlight: Number(env.SERVICE_A_OUTBOX_MAX_IN_FLIGHT ?? '1'),
   /** How long nginx gives an upstream server that refused a connection no calls. */
