@@ -3,6 +3,7 @@ import type { CalculateSumResponse } from '@calculator/proto';
 import { type ClientError, Status } from 'nice-grpc';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from './problem.js';
 import { calculatorClient, eventually, freshUserId, metricSamples, stack, supervisorctl } from './stack.js';
 
 const { client, close } = calculatorClient();
@@ -45,12 +46,26 @@ function settledWithin(call: Promise<unknown>, ms: number): Promise<'settled' | 
   ]);
 }
 
-interface Held {
+interface Held<T> {
   /** The call whose group commit waits on the held request key. */
-  held: Promise<CalculateSumResponse>;
-  /** `spillAt - 1 + extra` calls sent after it, in order; the one at index i sums to i. */
-  others: Promise<CalculateSumResponse>[];
+  held: Promise<T>;
+  /** `spillAt - 1 + extra` calls sent after it; the one at index i sums to i. */
+  others: Promise<T>[];
 }
+
+interface SumCall {
+  userId: string;
+  operands: number[];
+  requestId?: string;
+}
+
+const overGrpc = (call: SumCall) => client.calculateSum(call);
+const overHttp = (call: SumCall) =>
+  fetch(`${stack.httpApiUrl}/v1/sum`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(call),
+  });
 
 /**
  * Fills service-a-1 through nginx: a request key held by an open transaction makes its group commit
@@ -58,7 +73,10 @@ interface Held {
  * (one group commit in flight per instance). The hold ends (ROLLBACK) when `whileHeld` returns,
  * well within service-a's statement timeout (5 s), so every call still waiting is then written.
  */
-async function withServiceA1Full(whileHeld: (calls: Held) => Promise<void>): Promise<void> {
+async function withServiceA1Full<T>(
+  send: (call: SumCall) => Promise<T>,
+  whileHeld: (calls: Held<T>) => Promise<void>,
+): Promise<void> {
   const { host, port, databases, roles } = stack.postgres;
   const holder = new pg.Client({ host, port, database: databases.calculator, ...roles.serviceA });
   await holder.connect();
@@ -69,11 +87,10 @@ async function withServiceA1Full(whileHeld: (calls: Held) => Promise<void>): Pro
       `INSERT INTO request_keys (user_id, request_id, event_id, sum) VALUES ($1, 'held', gen_random_uuid(), 1)`,
       [userId],
     );
-    const held = client.calculateSum({ userId, operands: [1], requestId: 'held' });
+    const held = send({ userId, operands: [1], requestId: 'held' });
     expect(await settledWithin(held, 300)).toBe('pending');
-    // One channel: nginx receives the streams in the order they are opened here.
     const others = Array.from({ length: spillAt - 1 + extra }, (_, i) =>
-      client.calculateSum({ userId: freshUserId('spill-other'), operands: [i] }),
+      send({ userId: freshUserId('spill-other'), operands: [i] }),
     );
     await whileHeld({ held, others });
   } finally {
@@ -82,14 +99,28 @@ async function withServiceA1Full(whileHeld: (calls: Held) => Promise<void>): Pro
   }
 }
 
+/** Stops every instance but service-a-1 for `run`, then starts them and waits until they are ready. */
+async function withOnlyServiceA1(run: () => Promise<void>): Promise<void> {
+  const names = otherInstances.map((i) => `service-a-${i}`);
+  await supervisorctl('stop', ...names);
+  try {
+    await run();
+  } finally {
+    await supervisorctl('start', ...names);
+  }
+  await everyInstanceReady();
+}
+
 describe.runIf(spillAt > 0 && stack.serviceAInstances > 1 && stack.serviceAOutboxMaxInFlight === 1)(
   'nginx packs calls on service-a-1',
   () => {
     beforeAll(async () => {
       await everyInstanceReady();
-      // An earlier test may have stopped or killed an instance, and nginx gives a server that
-      // refused a call none for fail_timeout: these tests start once that has passed.
-      await sleep(stack.nginxFailTimeoutMs + 500);
+      // An earlier test may have stopped or killed an instance. nginx then skips it for
+      // fail_timeout, and after that gives it one call at a time until one succeeds, in each
+      // upstream group on its own. A reload starts workers that remember no failure.
+      await supervisorctl('signal', 'HUP', 'nginx');
+      await sleep(1000);
     });
 
     it('sends every call to service-a-1 while it has room', async () => {
@@ -101,8 +132,8 @@ describe.runIf(spillAt > 0 && stack.serviceAInstances > 1 && stack.serviceAOutbo
 
     it('spills to the other instances once service-a-1 holds SERVICE_A_SPILL_AT calls, and loses none', async () => {
       const before = await answeredBy(...otherInstances);
-      let calls: Held | undefined;
-      await withServiceA1Full(async (held) => {
+      let calls: Held<CalculateSumResponse> | undefined;
+      await withServiceA1Full(overGrpc, async (held) => {
         calls = held;
         // The extra calls are answered elsewhere while service-a-1 is still held.
         await eventually(
@@ -118,14 +149,13 @@ describe.runIf(spillAt > 0 && stack.serviceAInstances > 1 && stack.serviceAOutbo
       expect((await Promise.all(calls.others)).map((answer) => answer.sum)).toEqual(calls.others.map((_, i) => i));
     });
 
-    // Last: nginx then holds the stopped instances as failed for fail_timeout.
+    // Last two: nginx then holds the stopped instances as failed.
     it('answers UNAVAILABLE past SERVICE_A_SPILL_AT while service-a-1 is full and the others are down', async () => {
-      const names = otherInstances.map((i) => `service-a-${i}`);
-      await supervisorctl('stop', ...names);
-      try {
+      await withOnlyServiceA1(async () => {
         let waiting: Promise<CalculateSumResponse>[] = [];
-        await withServiceA1Full(async ({ held, others }) => {
-          // The extra calls find no server with room and are answered at once; the rest wait.
+        await withServiceA1Full(overGrpc, async ({ held, others }) => {
+          // One channel, so nginx receives the streams in the order they were opened: the extra
+          // calls find no server with room and are answered at once; the rest wait.
           const refused = await Promise.allSettled(others.slice(-extra));
           expect(refused.map((o) => (o.status === 'rejected' ? (o.reason as ClientError).code : 'OK'))).toEqual(
             Array(extra).fill(Status.UNAVAILABLE),
@@ -136,10 +166,37 @@ describe.runIf(spillAt > 0 && stack.serviceAInstances > 1 && stack.serviceAOutbo
         // Once the hold ends, every call service-a-1 took is written and answered.
         const sums = (await Promise.all(waiting)).map((answer) => answer.sum);
         expect(sums).toEqual([1, ...Array.from({ length: spillAt - 1 }, (_, i) => i)]);
-      } finally {
-        await supervisorctl('start', ...names);
-      }
-      await everyInstanceReady();
+      });
+    });
+
+    it('answers POST /v1/sum past SERVICE_A_SPILL_AT with 503 SERVICE_UNAVAILABLE while service-a-1 is full and the others are down', async () => {
+      await withOnlyServiceA1(async () => {
+        const settled = new Set<number>();
+        let refusedIndexes = new Set<number>();
+        let others: Promise<Response>[] = [];
+        await withServiceA1Full(overHttp, async (calls) => {
+          others = calls.others;
+          others.forEach((call, i) => void call.finally(() => settled.add(i)).catch(() => undefined));
+          // Each request has its own connection, so which ones find no room is not known in advance.
+          await eventually(
+            'the calls without room answered',
+            async () => (settled.size >= extra ? true : undefined),
+            3000,
+          );
+          refusedIndexes = new Set(settled);
+          expect(refusedIndexes.size).toBe(extra);
+          expect(await settledWithin(calls.held, 0)).toBe('pending');
+        });
+        const responses = await Promise.all(others);
+        const refused = responses.filter((_, i) => refusedIndexes.has(i));
+        for (const response of refused) {
+          await expectProblem(response, { status: 503, code: 'SERVICE_UNAVAILABLE', service: 'service-a' });
+        }
+        // Once the hold ends, every call service-a-1 took is written and answered with its own sum.
+        const answered = responses.map((response, i) => ({ response, i })).filter(({ i }) => !refusedIndexes.has(i));
+        expect(answered.map(({ response }) => response.status)).toEqual(Array(spillAt - 1).fill(200));
+        for (const { response, i } of answered) expect(((await response.json()) as { sum: number }).sum).toBe(i);
+      });
     });
   },
 );

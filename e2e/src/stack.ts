@@ -33,8 +33,6 @@ export const stack = {
   serviceASpillAt: Number(env.SERVICE_A_SPILL_AT ?? '64'),
   /** Group commits in flight per service-a instance. */
   serviceAOutboxMaxInFlight: Number(env.SERVICE_A_OUTBOX_MAX_IN_FLIGHT ?? '1'),
-  /** How long nginx gives an upstream server that refused a connection no calls. */
-  nginxFailTimeoutMs: Number(env.NGINX_UPSTREAM_FAIL_TIMEOUT_SECONDS ?? '5') * 1000,
   registryUrl: `http://${host}:${env.REGISTRY_PORT ?? '8081'}/apis/ccompat/v7`,
   supervisorConf: resolve(env.RUN_DIR ?? resolve(import.meta.dirname, '../../.run'), 'conf/supervisord.conf'),
   connectUrl: `http://${host}:${env.CONNECT_PORT ?? '8083'}`,
