@@ -4,7 +4,15 @@ import { type ClientError, Status } from 'nice-grpc';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from './problem.js';
-import { calculatorClient, eventually, freshUserId, metricSamples, stack, supervisorctl } from './stack.js';
+import {
+  calculatorClient,
+  eventually,
+  everyServiceAReady,
+  freshUserId,
+  metricSamples,
+  stack,
+  supervisorctl,
+} from './stack.js';
 
 const { client, close } = calculatorClient();
 afterAll(() => close());
@@ -12,16 +20,6 @@ const spillAt = stack.serviceASpillAt;
 /** Calls past what service-a-1 holds. */
 const extra = 8;
 const otherInstances = Array.from({ length: stack.serviceAInstances - 1 }, (_, i) => i + 2);
-
-async function everyInstanceReady(): Promise<void> {
-  for (let i = 1; i <= stack.serviceAInstances; i++) {
-    await eventually(
-      `service-a-${i} ready`,
-      async () => ((await fetch(`${stack.serviceAHttpUrl(i)}/readyz`)).ok ? true : undefined),
-      60_000,
-    );
-  }
-}
 
 /** OK CalculateSum answers the given service-a instances have given so far, by their /metrics. */
 async function answeredBy(...instances: number[]): Promise<number> {
@@ -108,14 +106,14 @@ async function withOnlyServiceA1(run: () => Promise<void>): Promise<void> {
   } finally {
     await supervisorctl('start', ...names);
   }
-  await everyInstanceReady();
+  await everyServiceAReady();
 }
 
 describe.runIf(spillAt > 0 && stack.serviceAInstances > 1 && stack.serviceAOutboxMaxInFlight === 1)(
   'nginx packs calls on service-a-1',
   () => {
     beforeAll(async () => {
-      await everyInstanceReady();
+      await everyServiceAReady();
       // An earlier test may have stopped or killed an instance. nginx then skips it for
       // fail_timeout, and after that gives it one call at a time until one succeeds, in each
       // upstream group on its own. A reload starts workers that remember no failure.

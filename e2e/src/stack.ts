@@ -167,11 +167,22 @@ export async function serviceBInstanceCounter(url: string, name: string, labels:
   return (await metricSamples(url, name)).find((sample) => sample.labels.includes(labels))?.value ?? 0;
 }
 
-/** Waits until every service-b instance answers /readyz with 200. */
-export async function everyServiceBReady(timeoutMs = 60_000): Promise<void> {
-  for (const url of stack.serviceBUrls) {
+/** Waits until each of these HTTP base URLs answers /readyz with 200. */
+async function everyReady(urls: readonly string[], timeoutMs: number): Promise<void> {
+  for (const url of urls) {
     await eventually(`${url} ready`, async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), timeoutMs);
   }
+}
+
+/** Waits until every service-b instance answers /readyz with 200. */
+export function everyServiceBReady(timeoutMs = 60_000): Promise<void> {
+  return everyReady(stack.serviceBUrls, timeoutMs);
+}
+
+/** Waits until every service-a instance answers /readyz with 200. */
+export function everyServiceAReady(timeoutMs = 60_000): Promise<void> {
+  const urls = Array.from({ length: stack.serviceAInstances }, (_, i) => stack.serviceAHttpUrl(i + 1));
+  return everyReady(urls, timeoutMs);
 }
 
 /** A counter summed over every service-b instance (each counts the partitions it owns). */
