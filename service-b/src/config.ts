@@ -29,8 +29,13 @@ const configSchema = z.object({
    * Kafka's 45 s default stalls a killed instance's partitions that long; 10 s with 3 s heartbeats.
    */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(10_000),
-  /** Events handed to one eachBatch call, hence applied in one database transaction. */
+  /** Events of one partition handed to one eachBatch call (one batch). */
   KAFKA_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /**
+   * Partitions whose batches are handled at the same time; the batches ready together are applied
+   * in one database transaction and their offsets committed in one request. 1: one at a time.
+   */
+  KAFKA_PARTITIONS_AT_ONCE: z.coerce.number().int().min(1).max(256).default(16),
   SCHEMA_REGISTRY_URL: z.url(),
   /** Where spans go (OTLP over HTTP, e.g. http://127.0.0.1:4318/v1/traces); unset: none are recorded. */
   TRACING_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),

@@ -68,6 +68,7 @@ let consuming = false;
 const eventConsumer = createEventConsumer({
   consumer,
   topic: config.KAFKA_TOPIC,
+  partitionsAtOnce: config.KAFKA_PARTITIONS_AT_ONCE,
   decoder: createEventDecoder(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL })),
   store,
   deadLetters: createDeadLetterPublisher({

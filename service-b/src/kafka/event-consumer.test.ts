@@ -45,12 +45,14 @@ function setUp(options: { refuse?: string[] } = {}) {
   const letters: DeadLetter[] = [];
   const commits: KafkaJS.TopicPartitionOffsetAndMetadata[][] = [];
   let handler: ((payload: KafkaJS.EachBatchPayload) => Promise<void>) | undefined;
+  let runConfig: KafkaJS.ConsumerRunConfig | undefined;
 
   const consumer = {
     connect: async () => {},
     subscribe: async () => {},
     disconnect: async () => {},
     run: async (config: KafkaJS.ConsumerRunConfig) => {
+      runConfig = config;
       handler = config.eachBatch;
     },
     commitOffsets: async (offsets?: KafkaJS.TopicPartitionOffsetAndMetadata[]) => {
@@ -116,15 +118,16 @@ function setUp(options: { refuse?: string[] } = {}) {
     logger: pino({ level: 'silent' }),
     tracer: new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }).getTracer('test'),
     backoffMs: () => 1,
+    partitionsAtOnce: 6,
   });
 
   let stale = false;
-  /** Hands the consumer one batch of partition 0, as the client's eachBatch does. */
-  async function deliver(messages: KafkaJS.KafkaMessage[]) {
+  /** Hands the consumer one batch of a partition (0 unless given), as the client's eachBatch does. */
+  async function deliver(messages: KafkaJS.KafkaMessage[], partition = 0) {
     if (!handler) await eventConsumer.start();
     const batch = {
       topic: 'user-events',
-      partition: 0,
+      partition,
       highWatermark: '100',
       messages,
       isEmpty: () => messages.length === 0,
@@ -156,6 +159,7 @@ function setUp(options: { refuse?: string[] } = {}) {
     commits,
     outcome,
     spans,
+    runConfig: () => runConfig,
     setStale: (value: boolean) => {
       stale = value;
     },
@@ -170,6 +174,55 @@ describe('createEventConsumer', () => {
     expect(await outcome('applied')).toBe(3);
     await deliver([record(1), record(2), record(3)]);
     expect(await outcome('duplicate')).toBe(2);
+  });
+
+  it('applies the batches of partitions handed over together in one transaction, and commits their offsets in one request', async () => {
+    const { deliver, log, commits, outcome, runConfig } = setUp();
+    await Promise.all([deliver([record(0), record(1)], 0), deliver([record(10), record(11)], 1)]);
+    expect(runConfig()?.partitionsConsumedConcurrently).toBe(6);
+    expect(log).toEqual(['apply 0,1,10,11', 'commit 2,12']);
+    expect(commits).toEqual([
+      [
+        { topic: 'user-events', partition: 0, offset: '2' },
+        { topic: 'user-events', partition: 1, offset: '12' },
+      ],
+    ]);
+    expect(await outcome('applied')).toBe(4);
+  });
+
+  it('applies a batch handed over after a shared transaction began in the next one', async () => {
+    const { deliver, log } = setUp();
+    const first = deliver([record(0)], 0);
+    await eventually(() => expect(log).toContain('apply 0'));
+    await Promise.all([first, deliver([record(10)], 1), deliver([record(20)], 2)]);
+    expect(log.filter((entry) => entry.startsWith('apply'))).toEqual(['apply 0', 'apply 10,20']);
+  });
+
+  it("when a shared transaction is refused for one partition's record, applies the other batch alone and halves the refused one", async () => {
+    const { deliver, log, applied, letters, commits, outcome } = setUp({ refuse: [event(1).eventId] });
+    await Promise.all([deliver([record(0), record(1)], 0), deliver([record(10), record(11)], 1)]);
+    expect(log.slice(0, 3)).toEqual(['apply 0,1,10,11', 'apply 0,1', 'apply 10,11']);
+    expect(log).toContain('apply 0');
+    expect(log).toContain('apply 1');
+    expect([...applied].sort()).toEqual([0, 10, 11].map((n) => event(n).eventId).sort());
+    expect(letters.map((letter) => [letter.partition, letter.offset])).toEqual([[0, '1']]);
+    expect(commits.flat().sort((a, b) => a.partition - b.partition)).toEqual([
+      { topic: 'user-events', partition: 0, offset: '2' },
+      { topic: 'user-events', partition: 1, offset: '12' },
+    ]);
+    expect(await outcome('applied')).toBe(3);
+    expect(await outcome('dead_lettered')).toBe(1);
+    expect(await outcome('duplicate')).toBe(0);
+  });
+
+  it('retries every batch of a shared transaction that failed for the database, applying each event once', async () => {
+    const { deliver, log, failures, applied, outcome } = setUp();
+    failures.database = 1;
+    await Promise.all([deliver([record(0), record(1)], 0), deliver([record(10), record(11)], 1)]);
+    expect(log[0]).toBe('apply 0,1,10,11');
+    expect([...applied].sort()).toEqual([0, 1, 10, 11].map((n) => event(n).eventId).sort());
+    expect(await outcome('applied')).toBe(4);
+    expect(await outcome('duplicate')).toBe(0);
   });
 
   it('finds the record the database refuses by halving the batch: 4 applied, 1 dead-lettered, one commit after', async () => {

@@ -3,13 +3,14 @@ import type { SumCalculated } from '@calculator/proto';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { CalculationStore, DeliveredEvent } from '../db/calculation-store.js';
+import { type CalculationStore, type DeliveredEvent, SEQ_PER_TRANSACTION } from '../db/calculation-store.js';
 import { pgErrorKind } from '../db/pg-error-kind.js';
 import { PoisonEventError } from '../errors.js';
 import type { EventDecoder } from '../events/event-decoder.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { DeadLetter, DeadLetterPublisher } from './dead-letter-publisher.js';
 import { type EventSpans, startEventSpans } from './event-spans.js';
+import { createRunTogether } from './run-together.js';
 
 /** What the consumer is stuck on while it retries a step in place; /readyz names it. */
 export type StallCause =
@@ -39,6 +40,11 @@ export interface EventConsumerDeps {
   logger: Logger;
   /** Opens a span per record, under the traceparent it carries. */
   tracer: Tracer;
+  /**
+   * Partitions whose batches are handled at the same time (the client's
+   * partitionsConsumedConcurrently); the batches ready together are applied in one transaction.
+   */
+  partitionsAtOnce?: number;
   /** The pause before retry `attempt` (1, 2, …); capped exponential unless a test needs otherwise. */
   backoffMs?: (attempt: number) => number;
 }
@@ -64,12 +70,23 @@ interface Step<T> {
 
 type ApplyOutcome = { applied: SumCalculated[] } | { refusal: unknown };
 
+/** One batch's part of a shared transaction: as for a batch alone, or the error that stopped it. */
+type SharedApplyOutcome = ApplyOutcome | { failure: unknown };
+
 interface BisectOutcome {
   applied: SumCalculated[];
   rejected: { delivery: DeliveredEvent; error: PoisonEventError }[];
 }
 
 const defaultBackoffMs = (attempt: number) => Math.min(5000, 100 * 2 ** attempt);
+
+/** Splits the events a shared transaction applied among the batches it took; a duplicate counts once. */
+function appliedPerBatch(batches: readonly DeliveredEvent[][], applied: SumCalculated[]): SumCalculated[][] {
+  const appliedIds = new Set(applied.map((event) => event.eventId));
+  return batches.map((batch) =>
+    batch.filter((delivery) => appliedIds.delete(delivery.event.eventId)).map((delivery) => delivery.event),
+  );
+}
 
 // A failed commit loses nothing: the next commit of the partition covers it, and whatever is
 // redelivered meanwhile is deduplicated. Retrying it for long would only hold up the partition.
@@ -111,7 +128,8 @@ function deadLetter(message: KafkaJS.KafkaMessage, partition: number, error: Poi
  * in place with backoff, never by leaving the handler: the client would hand the batch straight back.
  */
 export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
-  const { consumer, topic, decoder, store, deadLetters, metrics, logger, tracer, backoffMs = defaultBackoffMs } = deps;
+  const { consumer, topic, decoder, store, deadLetters, metrics, logger, tracer } = deps;
+  const { backoffMs = defaultBackoffMs, partitionsAtOnce = 1 } = deps;
   const closing = new AbortController();
   let stalled: StallCause | undefined;
   let unexpectedFailures = 0;
@@ -137,19 +155,36 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     }
   }
 
+  async function applyInOneTransaction(batches: DeliveredEvent[][]): Promise<SharedApplyOutcome[]> {
+    const stopTimer = metrics.batchApplyDuration.startTimer();
+    try {
+      const applied = await store.applyBatch(batches.length === 1 ? (batches[0] as DeliveredEvent[]) : batches.flat());
+      stopTimer();
+      return appliedPerBatch(batches, applied).map((events) => ({ applied: events }));
+    } catch (error) {
+      if (pgErrorKind(error) !== 'record') return batches.map(() => ({ failure: error }));
+      if (batches.length === 1) return [{ refusal: error }];
+      // One partition's bad record must not hold up the others: each batch again, on its own.
+      const outcomes: SharedApplyOutcome[] = [];
+      for (const batch of batches) outcomes.push(...(await applyInOneTransaction([batch])));
+      return outcomes;
+    }
+  }
+
+  // The batches of the partitions handled at the same time, applied together while none is in flight.
+  const sharedApply = createRunTogether({
+    runAll: applyInOneTransaction,
+    weigh: (deliveries) => deliveries.length,
+    maxWeightPerRun: SEQ_PER_TRANSACTION,
+  });
+
   function applyOnce(deliveries: DeliveredEvent[], mustLeave: () => boolean): Promise<ApplyOutcome> {
     return retry<ApplyOutcome>({
       what: 'apply a batch',
       run: async () => {
-        const stopTimer = metrics.batchApplyDuration.startTimer();
-        try {
-          const applied = await store.applyBatch(deliveries);
-          stopTimer();
-          return { applied };
-        } catch (error) {
-          if (pgErrorKind(error) === 'record') return { refusal: error };
-          throw error;
-        }
+        const outcome = await sharedApply.run(deliveries);
+        if ('failure' in outcome) throw outcome.failure;
+        return outcome;
       },
       causeOf: databaseStall,
       mustLeave,
@@ -181,11 +216,19 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     return { applied: [...head.applied, ...tail.applied], rejected: [...head.rejected, ...tail.rejected] };
   }
 
+  // The offsets of the partitions handled at the same time, committed in one request.
+  const sharedCommit = createRunTogether<KafkaJS.TopicPartitionOffset, void>({
+    runAll: async (offsets) => {
+      await consumer.commitOffsets(offsets);
+      return offsets.map(() => undefined);
+    },
+  });
+
   async function commit(partition: number, offset: string, mustLeave: () => boolean): Promise<void> {
     try {
       await retry({
         what: 'commit the offset',
-        run: () => consumer.commitOffsets([{ topic, partition, offset }]),
+        run: () => sharedCommit.run({ topic, partition, offset }),
         causeOf: () => 'offset-commit-failing',
         mustLeave,
         maxAttempts: MAX_COMMIT_ATTEMPTS,
@@ -287,7 +330,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     async start() {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic] });
-      await consumer.run({ eachBatch: handleBatch });
+      await consumer.run({ eachBatch: handleBatch, partitionsConsumedConcurrently: partitionsAtOnce });
     },
     async close() {
       // Cuts a backoff short; stops fetching, lets the running batch finish (it commits its offset
