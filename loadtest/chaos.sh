@@ -186,7 +186,15 @@ applied_count() {
   pg_admin -d "$PG_RESULTS_DB" -Atc "SELECT count(DISTINCT request_id) FROM calculations WHERE request_id LIKE '${1}-%'"
 }
 all_applied() { [ "$(applied_count "$1")" -ge "$(committed_count "$1")" ]; }
-settled() { all_applied "$1" && lag_is_zero; }
+# settled RUN LAG_FILE: the run's events all applied and the lag 0; the lag reading goes into the
+# run's lag file too, since the sampler may be stopped before its own next reading.
+settled() {
+  all_applied "$1" || return 1
+  local reading
+  reading=$(group_lag_reader)
+  printf '%s\n' "$reading" >> "$2"
+  [ "$(cut -f2 <<<"$reading")" = 0 ]
+}
 
 # drained_at RUN MS: when service-b applied the last event of the run written before MS (epoch
 # ms, 0 when none). Consumer lag alone reads 0 while events still wait upstream of Kafka (Connect
@@ -483,7 +491,7 @@ run_fault() {
   mark load-end
 
   step "$fault: waiting until every committed call is applied and the consumer lag is 0"
-  if poll_until "$settle_timeout" settled "$run" >/dev/null; then
+  if poll_until "$settle_timeout" settled "$run" "$dir/lag.tsv" >/dev/null; then
     mark settled
   else
     warn "$fault: not settled within ${settle_timeout}s"

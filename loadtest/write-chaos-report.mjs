@@ -36,10 +36,10 @@ function readRun(fault) {
   const ghz = JSON.parse(readFileSync(join(dir, 'ghz.json'), 'utf8'));
   const timeline = tsv(join(dir, 'timeline.tsv')).map(([what, ms]) => ({ what, ms: Number(ms) }));
   const at = (what) => timeline.find((t) => t.what === what)?.ms;
-  const lag = tsv(join(dir, 'lag.tsv')).map(([ms, value]) => ({
-    ms: Number(ms),
-    lag: value === '-' ? null : Number(value),
-  }));
+  // The sampler's readings and the settle check's, in time order.
+  const lag = tsv(join(dir, 'lag.tsv'))
+    .map(([ms, value]) => ({ ms: Number(ms), lag: value === '-' ? null : Number(value) }))
+    .sort((a, b) => a.ms - b.ms);
   return {
     fault,
     facts,
@@ -266,7 +266,7 @@ console.log(`# Chaos under load (${new Date().toISOString().slice(0, 16).replace
 | load | ghz through nginx at ${rate}/s, a fixed call count per fault (CalculateSum 1 + 2, a request id unique in the run, 10 s timeout): ${headroom} |
 | how | one run per fault, each with its own request ids; the fault ${args.lead} s into the load, the load ending about ${args.tail} s after the fault's end; then the run settles (every committed call applied, consumer lag 0) and is reconciled by request id |
 | lost / applied twice | service-a's committed request ids (\`request_keys\`) against service-b's \`calculations\`; OK answers ≤ stored ≤ sent (a call that failed may or may not have been recorded), no request id twice, stored sum = 3 × rows |
-| recovery | from the fault's end (the process running again, the extra consumer gone) to the first consumer lag reading of 0 (log end minus service-b's committed offset, over every partition) once every event written before the fault's end is applied; read from Kafka about every second |
+| recovery | from the fault's end (the process running again, the extra consumer gone) to the first consumer lag reading of 0 (log end minus service-b's committed offset, over every partition) once every event written before the fault's end is applied; read from Kafka about every second and by each settle check |
 | crashes of untargeted processes | the supervisord pid of every program other than the fault's target, before and after the run |
 | targets | 0 lost, 0 applied twice, recovery ≤ ${recoveryTarget} s after the fault's end, 0 crashes of untargeted processes |
 | result | **${passed} of ${runs.length} faults PASS**; the whole run took ${Math.round(Number(args.seconds) / 60)} min |
