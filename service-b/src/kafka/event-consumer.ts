@@ -44,7 +44,7 @@ export interface EventConsumerDeps {
    * Partitions whose batches are handled at the same time (the client's
    * partitionsConsumedConcurrently); the batches ready together are applied in one transaction.
    */
-  partitionsAtOnce?: number;
+  partitionsAtOnce: number;
   /** The pause before retry `attempt` (1, 2, …); capped exponential unless a test needs otherwise. */
   backoffMs?: (attempt: number) => number;
 }
@@ -128,8 +128,8 @@ function deadLetter(message: KafkaJS.KafkaMessage, partition: number, error: Poi
  * in place with backoff, never by leaving the handler: the client would hand the batch straight back.
  */
 export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
-  const { consumer, topic, decoder, store, deadLetters, metrics, logger, tracer } = deps;
-  const { backoffMs = defaultBackoffMs, partitionsAtOnce = 1 } = deps;
+  const { consumer, topic, decoder, store, deadLetters, metrics, logger, tracer, partitionsAtOnce } = deps;
+  const { backoffMs = defaultBackoffMs } = deps;
   const closing = new AbortController();
   let stalled: StallCause | undefined;
   let unexpectedFailures = 0;
@@ -158,7 +158,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   async function applyInOneTransaction(batches: DeliveredEvent[][]): Promise<SharedApplyOutcome[]> {
     const stopTimer = metrics.batchApplyDuration.startTimer();
     try {
-      const applied = await store.applyBatch(batches.length === 1 ? (batches[0] as DeliveredEvent[]) : batches.flat());
+      const applied = await store.applyBatch(batches.flat());
       stopTimer();
       return appliedPerBatch(batches, applied).map((events) => ({ applied: events }));
     } catch (error) {

@@ -27,7 +27,7 @@ export function createMetrics(): Metrics {
     }),
     batchApplyDuration: new Histogram({
       name: 'event_batch_apply_seconds',
-      help: 'Time to apply one batch of events in one database transaction',
+      help: 'Time of one apply transaction, which takes the batches of every partition ready together',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
