@@ -7,7 +7,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{proto,service-a,service-b}/src/**/*.test.ts', 'stack/**/*.test.ts', 'web/src/**/*.test.js'],
+          include: [
+            '{proto,service-a,service-b}/src/**/*.test.ts',
+            'stack/**/*.test.ts',
+            'web/src/**/*.test.js',
+            'loadtest/**/*.test.mjs',
+          ],
         },
       },
       {

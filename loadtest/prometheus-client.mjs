@@ -1,4 +1,4 @@
-// The two Prometheus HTTP API reads the benchmark report needs.
+// The Prometheus HTTP API reads the benchmark reports need.
 
 /** Instant and range queries against the Prometheus at `baseUrl`; a failed query throws with its PromQL. */
 export function prometheusClient(baseUrl) {
@@ -12,6 +12,13 @@ export function prometheusClient(baseUrl) {
     /** The first series' value at `time`, NaN when there is none. */
     async instant(promql, time) {
       return Number((await query('query', { query: promql, time }))[0]?.value[1] ?? Number.NaN);
+    },
+    /** Every series' labels and value at `time`. */
+    async vector(promql, time) {
+      return (await query('query', { query: promql, time })).map(({ metric, value }) => ({
+        metric,
+        value: Number(value[1]),
+      }));
     },
     /** The first series' values from `start` to `end` every `step` seconds, by timestamp. */
     async range(promql, start, end, step) {

@@ -1,5 +1,6 @@
 // Samples the CPU time of every supervised process of the stack (with its children, e.g. Postgres'
-// backends) and of the load generator (k6 or ghz), once a second, until SIGTERM; then writes the samples as JSON.
+// backends) and of the load generator (k6 or ghz), and the resident memory of each one's largest
+// process, once a second, until SIGTERM; then writes the samples as JSON.
 //   node loadtest/sample-processes.mjs <supervisord.conf> <out.json>
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,8 +8,9 @@ import { LOAD_GENERATORS } from './cost-per-call.mjs';
 
 const [supervisorConf, outFile] = process.argv.slice(2);
 const ticksPerSecond = 100; // USER_HZ on Linux
+const pageBytes = 4096;
 
-/** pid -> { ppid, comm, cpuSeconds } for every process. */
+/** pid -> { ppid, comm, cpuSeconds, rssBytes } for every process. */
 function processTable() {
   const table = new Map();
   for (const entry of readdirSync('/proc')) {
@@ -18,11 +20,12 @@ function processTable() {
       const close = stat.lastIndexOf(')');
       const comm = stat.slice(stat.indexOf('(') + 1, close);
       const fields = stat.slice(close + 2).split(' ');
-      // fields[1] is ppid; utime and stime are the 14th and 15th fields of the line.
+      // fields[1] is ppid; utime and stime are the 14th and 15th fields of the line, rss (pages) the 24th.
       table.set(Number(entry), {
         ppid: Number(fields[1]),
         comm,
         cpuSeconds: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond,
+        rssBytes: Number(fields[21]) * pageBytes,
       });
     } catch {
       // The process ended while we read it.
@@ -56,13 +59,17 @@ function sample() {
     const comm = table.get(pid)?.comm;
     return LOAD_GENERATORS.includes(comm) ? comm : undefined;
   };
+  // Resident memory is not summed over a program's processes: Postgres' backends share their buffers.
+  const rss = {};
   for (const [pid, info] of table) {
     const name = owner(pid);
-    if (name) lastSeen.set(pid, { name, cpuSeconds: info.cpuSeconds });
+    if (!name) continue;
+    lastSeen.set(pid, { name, cpuSeconds: info.cpuSeconds });
+    rss[name] = Math.max(rss[name] ?? 0, info.rssBytes);
   }
   const cpu = {};
   for (const { name, cpuSeconds } of lastSeen.values()) cpu[name] = (cpu[name] ?? 0) + cpuSeconds;
-  samples.push({ t: Date.now() / 1000, cpu });
+  samples.push({ t: Date.now() / 1000, cpu, rss });
 }
 
 sample();

@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { costPerCall, costTable } from './cost-per-call.mjs';
 import { cpuUsage } from './cpu-usage.mjs';
+import { jvmHeaps, memoryTables, peakResidentMemory } from './memory-usage.mjs';
 import { prometheusClient } from './prometheus-client.mjs';
 
 const names = ['hold', 'steps', 'cpu', 'prometheus', 'rate', 'hold-duration', 'step-duration', 'p99-ms'];
@@ -36,7 +37,9 @@ const maxConsumerLag = await prometheus.instant(
 );
 
 const cores = cpus().length;
-const cpu = cpuUsage(JSON.parse(readFileSync(args.cpu, 'utf8')).samples);
+const { samples } = JSON.parse(readFileSync(args.cpu, 'utf8'));
+const cpu = cpuUsage(samples);
+const memory = memoryTables(peakResidentMemory(samples), await jvmHeaps(prometheus, window, end + 5));
 const accepted = Number(args.accepted);
 const [stored, distinct, storedTotal] = args.stored.split(' ').map(Number);
 // Every call sends 1 + 2: the stored total must be three times the stored count.
@@ -71,4 +74,11 @@ console.log(`# CalculateSum ceiling (${args['run-id']})
 ${costTable(cost, cores)}
 
 The machine was ${cpu.machineShare(cores).toFixed(0)} % busy during the hold.
+
+## Memory during the hold
+
+Resident memory from /proc every second (a program's largest process: Postgres' backends share
+their buffers, so they are not summed); the JVMs' heaps from their JMX exporters every 5 s.
+
+${memory}
 `);

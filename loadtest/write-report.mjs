@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { costPerCall, costTable } from './cost-per-call.mjs';
 import { cpuUsage } from './cpu-usage.mjs';
+import { jvmHeaps, memoryTables, peakResidentMemory } from './memory-usage.mjs';
 import { prometheusClient } from './prometheus-client.mjs';
 
 const { values: args } = parseArgs({
@@ -51,7 +52,9 @@ const e2e = { p50: await lagQuantile(0.5), p95: await lagQuantile(0.95), p99: aw
 const maxConsumerLag = await instant(`max_over_time(sum(kafka_consumer_lag_messages)[${window}:5s])`);
 
 // CPU per process over the run, as % of one core.
-const cpu = cpuUsage(JSON.parse(readFileSync(args.cpu, 'utf8')).samples);
+const { samples } = JSON.parse(readFileSync(args.cpu, 'utf8'));
+const cpu = cpuUsage(samples);
+const memory = memoryTables(peakResidentMemory(samples), await jvmHeaps(prometheus, window, end + 5));
 
 // Time series for the chart: 5 s steps.
 const series = {
@@ -125,4 +128,11 @@ ${costTable(cost, cpus().length)}
 | process | CPU |
 |---|---|
 ${cpu.perProcess.map(([name, share]) => `| ${name} | ${share.toFixed(1)} % |`).join('\n')}
+
+## Memory over the run
+
+Resident memory from /proc every second (a program's largest process: Postgres' backends share
+their buffers, so they are not summed); the JVMs' heaps from their JMX exporters every 5 s.
+
+${memory}
 `);
