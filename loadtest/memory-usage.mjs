@@ -23,7 +23,8 @@ export async function jvmHeaps(prometheus, window, time) {
   const [used, max, oldAfterGc, gcSeconds] = await Promise.all([
     byJob(`max_over_time(${heap('jvm_memory_used_bytes')}[${window}:5s])`),
     byJob(`max_over_time(${heap('jvm_memory_max_bytes')}[${window}:5s])`),
-    // Only the old generation's use after a collection is live data; the young ones are emptied by it.
+    // The old generation's use after its last full collection: live data then (young ones are emptied by
+    // a collection). Parallel GC updates it only on a full collection, which may predate the run.
     byJob(`max_over_time(max by (job) (jvm_memory_pool_collection_used_bytes{pool=~".*Old Gen"})[${window}:5s])`),
     byJob(`sum by (job) (increase(jvm_gc_collection_seconds_sum[${window}]))`),
   ]);
@@ -47,10 +48,10 @@ export function memoryTables(peaks, heaps) {
     '|---|---|',
     ...peaks.map(([name, bytes]) => `| ${name} | ${mib(bytes)}${verdict(name, bytes)} |`),
     '',
-    '| JVM | heap used, peak | heap max | old generation after a collection, peak | GC time over the run |',
+    '| JVM | heap used, peak | heap max | old generation after its last full collection | GC time over the run |',
     '|---|---|---|---|---|',
     ...heaps.map((h) => {
-      const live = h.oldAfterGcBytes > 0 ? mib(h.oldAfterGcBytes) : 'no old collection yet';
+      const live = h.oldAfterGcBytes > 0 ? mib(h.oldAfterGcBytes) : 'no full collection yet';
       const gc = Number.isFinite(h.gcSeconds) ? `${(h.gcSeconds * 1000).toFixed(0)} ms` : 'n/a';
       return `| ${h.job} | ${mib(h.usedBytes)} | ${mib(h.maxBytes)} | ${live} | ${gc} |`;
     }),

@@ -45,7 +45,7 @@ describe('jvmHeaps', () => {
 });
 
 describe('memoryTables', () => {
-  it('checks only the Node services against 200 MiB and says when no old collection has run', () => {
+  it('checks only the Node services against 200 MiB and says when no full collection has run', () => {
     const text = memoryTables(
       [
         ['connect', 600 * MiB],
@@ -57,6 +57,6 @@ describe('memoryTables', () => {
     expect(text).toContain('| connect | 600 MiB |');
     expect(text).toContain('| service-b-2 | 201 MiB **(over 200 MiB)** |');
     expect(text).toContain('| service-a-1 | 200 MiB (within 200 MiB) |');
-    expect(text).toContain('| connect | 90 MiB | 384 MiB | no old collection yet | 12 ms |');
+    expect(text).toContain('| connect | 90 MiB | 384 MiB | no full collection yet | 12 ms |');
   });
 });
